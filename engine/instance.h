@@ -1,0 +1,35 @@
+// Instance: a module instantiated in a Store, with its resolved index spaces.
+#pragma once
+
+#include "engine/store.h"
+
+namespace hashos::wasm {
+
+class Instance {
+public:
+    const ValidModule& module() const { return *m_module; }
+
+    std::optional<Extern> find_export(std::string_view name) const;
+    // The start function, if the module declares one; run it on a Thread after instantiate().
+    Function* start_function() const;
+
+    Function* function(uint32_t index) const { return m_functions[index]; }
+    Table* table(uint32_t index) const { return m_tables[index]; }
+    Memory* memory(uint32_t index) const { return m_memories[index]; }
+    Global* global(uint32_t index) const { return m_globals[index]; }
+    size_t memory_count() const { return m_memories.size(); }
+
+private:
+    friend class Store;
+    friend class Thread;
+    std::shared_ptr<const ValidModule> m_module;
+    std::vector<Function*> m_functions;
+    std::vector<Table*> m_tables;
+    std::vector<Memory*> m_memories;
+    std::vector<Global*> m_globals;
+    std::vector<bool> m_dropped_elements;
+    std::vector<bool> m_dropped_datas;
+    std::vector<std::unique_ptr<CompiledFunction>> m_code;
+};
+
+} // namespace hashos::wasm

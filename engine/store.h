@@ -1,0 +1,169 @@
+// The runtime objects of the engine and the Store that owns them.
+// https://webassembly.github.io/spec/core/exec/runtime.html
+//
+// A Store owns every Function, Table, Memory, Global and Instance created in it; they live as
+// long as the Store, so plain pointers between them are always valid (a funcref in a table is a
+// Function*). One Store per process in the kernel; one per .wast script in the spec runner.
+// A Store and its objects are used by one OS thread at a time (the owner serialises access);
+// Threads of one Store may run on different OS threads one after another.
+#pragma once
+
+#include "base/result.h"
+#include "engine/types.h"
+#include "engine/validator.h"
+#include "engine/value.h"
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hashos::wasm {
+
+class Instance;
+class Thread;
+struct CompiledFunction; // internal form, engine/compiler.h
+
+// What a host function tells the interpreter when it returns.
+enum class HostOutcome : uint8_t {
+    Return,  // results are filled in; execution continues
+    Trap,    // trap with HostCall::trap_message
+    Suspend, // run() returns Suspended; the embedder later calls Thread::resume_host_call
+};
+
+struct HostCall {
+    Thread& thread;
+    Instance* caller; // instance of the wasm function that called (null when called from the embedder)
+    std::span<const Value> args;
+    std::span<Value> results; // sized to the function type's results
+    std::string trap_message;
+};
+
+using HostCallback = std::function<HostOutcome(HostCall&)>;
+
+// A function: either wasm code in an instance, or a host callback.
+class Function {
+public:
+    const FuncType& type() const { return m_type; }
+    bool is_host() const { return m_instance == nullptr; }
+    Instance* instance() const { return m_instance; }
+
+private:
+    friend class Store;
+    friend class Instance;
+    friend class Thread;
+    FuncType m_type;
+    Instance* m_instance = nullptr;            // wasm function: its instance
+    uint32_t m_index_in_module = 0;            // wasm function: index in its module's index space
+    const CompiledFunction* m_code = nullptr;  // wasm function: its compiled form
+    HostCallback m_host;                       // host function
+};
+
+// A linear memory, reserved once at its maximum (mmap, PROT_NONE) and committed on grow, so its
+// base address never moves.
+class Memory {
+public:
+    ~Memory();
+    Memory(const Memory&) = delete;
+    Memory& operator=(const Memory&) = delete;
+
+    const MemoryType& type() const { return m_type; }
+    uint8_t* data() const { return m_base; }
+    uint64_t size_in_bytes() const { return uint64_t(m_pages) * k_page_size; }
+    uint32_t size_in_pages() const { return m_pages; }
+    // Returns the old size in pages, or nullopt when the maximum or the reservation is exceeded.
+    std::optional<uint32_t> grow(uint32_t delta_pages);
+
+private:
+    friend class Store;
+    Memory() = default;
+    MemoryType m_type;
+    uint8_t* m_base = nullptr;
+    uint32_t m_pages = 0;
+    uint32_t m_reserved_pages = 0;
+};
+
+class Table {
+public:
+    const TableType& type() const { return m_type; }
+    uint32_t size() const { return uint32_t(m_elements.size()); }
+    std::vector<Value>& elements() { return m_elements; }
+    // Returns the old size, or nullopt when the maximum is exceeded.
+    std::optional<uint32_t> grow(uint32_t delta, Value init);
+
+private:
+    friend class Store;
+    TableType m_type;
+    std::vector<Value> m_elements;
+};
+
+class Global {
+public:
+    const GlobalType& type() const { return m_type; }
+    Value value() const { return m_value; }
+    void set_value(Value value) { m_value = value; }
+    Value* slot() { return &m_value; }
+
+private:
+    friend class Store;
+    GlobalType m_type;
+    Value m_value;
+};
+
+// An external value: what an import receives and an export gives.
+struct Extern {
+    ExternKind kind = ExternKind::Function;
+    union {
+        Function* function;
+        Table* table;
+        Memory* memory;
+        Global* global;
+    };
+    Extern() : function(nullptr) {}
+    static Extern from(Function* f) { Extern e; e.kind = ExternKind::Function; e.function = f; return e; }
+    static Extern from(Table* t) { Extern e; e.kind = ExternKind::Table; e.table = t; return e; }
+    static Extern from(Memory* m) { Extern e; e.kind = ExternKind::Memory; e.memory = m; return e; }
+    static Extern from(Global* g) { Extern e; e.kind = ExternKind::Global; e.global = g; return e; }
+};
+
+class Instance;
+
+class Store {
+public:
+    Store();
+    ~Store();
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    Function* create_host_function(FuncType type, HostCallback callback);
+    Result<Memory*> create_memory(MemoryType type);
+    Result<Table*> create_table(TableType type, Value init = Value::null_ref());
+    Global* create_global(GlobalType type, Value value);
+
+    // Upper bound on pages any memory in this store may reserve or grow to (the process limit).
+    void set_memory_page_limit(uint32_t pages) { m_memory_page_limit = pages; }
+    uint32_t memory_page_limit() const { return m_memory_page_limit; }
+
+    // Instantiates a module: checks imports (in module import order) against their declared
+    // types ("unknown import" is the caller's to report; here: "incompatible import type"),
+    // compiles the code, allocates tables/memories/globals, applies element and data segments
+    // ("out of bounds table access" / "out of bounds memory access" on failure).
+    // Does NOT run the start function: the caller runs instance->start_function() on a Thread,
+    // so a long or trapping start is resumable like any other call.
+    Result<Instance*> instantiate(const ValidModule& module, std::span<const Extern> imports);
+
+private:
+    std::deque<std::unique_ptr<Function>> m_functions;
+    std::deque<std::unique_ptr<Memory>> m_memories;
+    std::deque<std::unique_ptr<Table>> m_tables;
+    std::deque<std::unique_ptr<Global>> m_globals;
+    std::deque<std::unique_ptr<Instance>> m_instances;
+    uint32_t m_memory_page_limit = k_max_pages;
+};
+
+} // namespace hashos::wasm

@@ -1,0 +1,73 @@
+// Thread: one wasm thread of execution, resumable.
+// Its operand stack and call frames live on the heap, never on the C++ stack, so run(fuel) can
+// stop at any back-edge, call or host call and be resumed later, on any OS thread, with exactly
+// the result an uninterrupted run gives. A Thread belongs to one Store; only one OS thread may
+// use a Thread (and its Store) at a time.
+#pragma once
+
+#include "engine/store.h"
+
+#include <string>
+#include <vector>
+
+namespace hashos::wasm {
+
+enum class RunState : uint8_t {
+    Idle,      // nothing started, or the last call's results were taken
+    Finished,  // results() holds the call's results
+    Trapped,   // trap_message() says why; the thread is Idle-able again via start()
+    OutOfFuel, // run() again to continue
+    Suspended, // a host function returned HostOutcome::Suspend; see suspended_function()
+};
+
+struct ThreadLimits {
+    uint32_t max_value_stack_slots = 1 << 20; // 8 MiB of operand stack and locals
+    uint32_t max_call_depth = 100'000;        // "call stack exhausted" beyond
+};
+
+class Thread {
+public:
+    explicit Thread(Store& store, ThreadLimits limits = {});
+    ~Thread();
+    Thread(const Thread&) = delete;
+    Thread& operator=(const Thread&) = delete;
+
+    // Prepares a call of `function` with `args` (checked against its type). The thread must not
+    // be in the middle of another call (OutOfFuel or Suspended).
+    Result<void> start(Function* function, std::span<const Value> args);
+
+    // Runs until the call finishes, traps, suspends, or `fuel` units are spent. Fuel is charged
+    // per block entry, loop back-edge and call, not per instruction.
+    RunState run(uint64_t fuel);
+
+    // Convenience for the embedder: start + run with unlimited fuel (no suspension allowed:
+    // a suspending host function makes this return Suspended like run()).
+    RunState call(Function* function, std::span<const Value> args);
+
+    RunState state() const { return m_state; }
+    std::span<const Value> results() const { return m_results; }
+    const std::string& trap_message() const { return m_trap_message; }
+
+    // While Suspended: the host function that suspended and its arguments.
+    Function* suspended_function() const;
+    std::span<const Value> suspended_args() const;
+    // Completes the suspended host call; the next run() continues after it.
+    void resume_host_call(std::span<const Value> results);
+    // Completes the suspended host call with a trap.
+    void resume_host_call_with_trap(std::string message);
+
+    Store& store() const { return m_store; }
+    uint64_t fuel_consumed() const { return m_fuel_consumed; }
+
+private:
+    struct Impl;
+    Store& m_store;
+    ThreadLimits m_limits;
+    RunState m_state = RunState::Idle;
+    std::vector<Value> m_results;
+    std::string m_trap_message;
+    uint64_t m_fuel_consumed = 0;
+    std::unique_ptr<Impl> m_impl; // stacks, frames, suspended call: engine/interpreter.cpp
+};
+
+} // namespace hashos::wasm
