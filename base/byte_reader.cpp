@@ -43,12 +43,13 @@ Result<uint64_t> ByteReader::read_leb_unsigned(unsigned bits)
         uint8_t byte = TRY(read_u8());
         result |= uint64_t(byte & 0x7f) << shift;
         if (i == max_bytes - 1) {
-            // The last byte may only carry the bits that fit.
+            // The last byte may only carry the bits that fit. Checked before the continuation
+            // bit, as the spec's reference interpreter does, so that its messages match.
             unsigned used = bits - shift;
+            if (used < 7 && ((byte & 0x7f) >> used) != 0)
+                return Error("integer too large");
             if (byte & 0x80)
                 return Error("integer representation too long");
-            if (used < 7 && (byte >> used) != 0)
-                return Error("integer too large");
             return result;
         }
         if (!(byte & 0x80))
@@ -67,15 +68,16 @@ Result<int64_t> ByteReader::read_leb_signed(unsigned bits)
         uint8_t byte = TRY(read_u8());
         result |= int64_t(uint64_t(byte & 0x7f) << shift);
         if (i == max_bytes - 1) {
-            if (byte & 0x80)
-                return Error("integer representation too long");
-            // Bits above the value's width must all equal its sign bit.
+            // Bits above the value's width must all equal its sign bit (checked before the
+            // continuation bit, as the spec's reference interpreter does).
             unsigned used = bits - shift; // value bits in this byte, sign bit included
             if (used < 7) {
                 int sign_and_above = int8_t(byte << 1) >> (used);
                 if (sign_and_above != 0 && sign_and_above != -1)
                     return Error("integer too large");
             }
+            if (byte & 0x80)
+                return Error("integer representation too long");
             if (shift + 7 < 64 && (byte & 0x40))
                 result |= int64_t(~uint64_t(0) << (shift + 7));
             return result;

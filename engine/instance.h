@@ -16,18 +16,19 @@ public:
     Function* function(uint32_t index) const { return m_functions[index]; }
     Table* table(uint32_t index) const { return m_tables[index]; }
     Memory* memory(uint32_t index) const { return m_memories[index]; }
-    Global* global(uint32_t index) const { return m_globals[index]; }
+    GlobalInstance* global(uint32_t index) const { return m_globals[index]; }
     size_t memory_count() const { return m_memories.size(); }
 
 private:
     friend class Store;
     friend class Thread;
+    friend struct Interpreter;
     std::shared_ptr<const ValidModule> m_module;
     std::vector<Function*> m_functions;
     std::vector<Table*> m_tables;
     std::vector<Memory*> m_memories;
-    std::vector<Global*> m_globals;
-    std::vector<bool> m_dropped_elements;
+    std::vector<GlobalInstance*> m_globals;
+    std::vector<std::vector<Value>> m_element_segments; // evaluated items; emptied by elem.drop
     std::vector<bool> m_dropped_datas;
     std::vector<std::unique_ptr<CompiledFunction>> m_code;
 };

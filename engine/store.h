@@ -1,7 +1,7 @@
 // The runtime objects of the engine and the Store that owns them.
 // https://webassembly.github.io/spec/core/exec/runtime.html
 //
-// A Store owns every Function, Table, Memory, Global and Instance created in it; they live as
+// A Store owns every Function, Table, Memory, GlobalInstance and Instance created in it; they live as
 // long as the Store, so plain pointers between them are always valid (a funcref in a table is a
 // Function*). One Store per process in the kernel; one per .wast script in the spec runner.
 // A Store and its objects are used by one OS thread at a time (the owner serialises access);
@@ -21,6 +21,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace hashos::wasm {
@@ -57,7 +58,9 @@ private:
     friend class Store;
     friend class Instance;
     friend class Thread;
+    friend struct Interpreter;
     FuncType m_type;
+    uint32_t m_type_id = 0;                    // Store-wide id of m_type: call_indirect compares ids
     Instance* m_instance = nullptr;            // wasm function: its instance
     uint32_t m_index_in_module = 0;            // wasm function: index in its module's index space
     const CompiledFunction* m_code = nullptr;  // wasm function: its compiled form
@@ -82,6 +85,9 @@ public:
 private:
     friend class Store;
     Memory() = default;
+    // Reserves `reserved_pages` of address space and commits the type's minimum.
+    Result<void> initialize(MemoryType type, uint32_t reserved_pages);
+    size_t m_reserved_bytes = 0;
     MemoryType m_type;
     uint8_t* m_base = nullptr;
     uint32_t m_pages = 0;
@@ -102,7 +108,9 @@ private:
     std::vector<Value> m_elements;
 };
 
-class Global {
+// A global variable at run time. Not `Global`: engine/module.h already names the module's global
+// definition so, in the same namespace.
+class GlobalInstance {
 public:
     const GlobalType& type() const { return m_type; }
     Value value() const { return m_value; }
@@ -122,13 +130,13 @@ struct Extern {
         Function* function;
         Table* table;
         Memory* memory;
-        Global* global;
+        GlobalInstance* global;
     };
     Extern() : function(nullptr) {}
     static Extern from(Function* f) { Extern e; e.kind = ExternKind::Function; e.function = f; return e; }
     static Extern from(Table* t) { Extern e; e.kind = ExternKind::Table; e.table = t; return e; }
     static Extern from(Memory* m) { Extern e; e.kind = ExternKind::Memory; e.memory = m; return e; }
-    static Extern from(Global* g) { Extern e; e.kind = ExternKind::Global; e.global = g; return e; }
+    static Extern from(GlobalInstance* g) { Extern e; e.kind = ExternKind::Global; e.global = g; return e; }
 };
 
 class Instance;
@@ -143,7 +151,7 @@ public:
     Function* create_host_function(FuncType type, HostCallback callback);
     Result<Memory*> create_memory(MemoryType type);
     Result<Table*> create_table(TableType type, Value init = Value::null_ref());
-    Global* create_global(GlobalType type, Value value);
+    GlobalInstance* create_global(GlobalType type, Value value);
 
     // Upper bound on pages any memory in this store may reserve or grow to (the process limit).
     void set_memory_page_limit(uint32_t pages) { m_memory_page_limit = pages; }
@@ -158,10 +166,15 @@ public:
     Result<Instance*> instantiate(const ValidModule& module, std::span<const Extern> imports);
 
 private:
+    // Function types are interned to small ids so that call_indirect compares one integer.
+    uint32_t intern_type(const FuncType& type);
+    Result<void> check_import(const Module& module, const Import& import, const Extern& value) const;
+
+    std::unordered_map<std::string, uint32_t> m_type_ids; // key: encoded params and results
     std::deque<std::unique_ptr<Function>> m_functions;
     std::deque<std::unique_ptr<Memory>> m_memories;
     std::deque<std::unique_ptr<Table>> m_tables;
-    std::deque<std::unique_ptr<Global>> m_globals;
+    std::deque<std::unique_ptr<GlobalInstance>> m_globals;
     std::deque<std::unique_ptr<Instance>> m_instances;
     uint32_t m_memory_page_limit = k_max_pages;
 };

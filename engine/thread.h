@@ -60,6 +60,7 @@ public:
     uint64_t fuel_consumed() const { return m_fuel_consumed; }
 
 private:
+    friend struct Interpreter;
     struct Impl;
     Store& m_store;
     ThreadLimits m_limits;

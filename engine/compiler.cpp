@@ -1,0 +1,896 @@
+// The compiler: validated function bodies to the slot-addressed threaded code of
+// engine/interpreter_ops.h.
+//
+// The frame of a function is one array of slots: params, then the other locals, then the operand
+// stack. Validation proved the stack height at every instruction, so the slot of every operand is
+// known here and the interpreter needs no stack pointer: each instruction names the slots it reads
+// and the slot it writes.
+//
+// The compiler keeps a virtual operand stack of slot numbers. An entry is either "canonical" (the
+// value lives in the stack slot for its height, locals + height) or "deferred": local.get pushes
+// the local's own slot and emits nothing, so `local.get 0; local.get 1; i32.add` is one
+// instruction reading slots 0 and 1. A deferred entry is materialised (copied to its canonical
+// slot) before that local is written, and wherever control flow merges or a callee needs its
+// arguments in place: at block/loop/if entry, block ends, branches, and call arguments.
+//
+// Peepholes, all local to the last emitted instruction and never across a label:
+//  - a single-result instruction followed by local.set/tee writes the local directly;
+//  - i32.const followed by i32.add/i32.sub becomes one instruction with an immediate;
+//  - an i32 comparison (or i32.eqz) followed by br_if/if becomes one compare-and-jump.
+#include "engine/compiler.h"
+
+#include "engine/instance.h"
+
+#include <cstring>
+#include <limits>
+#include <optional>
+#include <unordered_map>
+
+namespace hashos::wasm {
+
+using runtime::CodeUnit;
+using runtime::Op;
+
+namespace {
+
+constexpr size_t k_none = std::numeric_limits<size_t>::max();
+
+struct Signature {
+    uint32_t params = 0;
+    uint32_t results = 0;
+};
+
+// A pending forward branch: the unit holding the offset and the start of its instruction.
+struct Fixup {
+    size_t field;
+    size_t instruction;
+};
+
+struct Control {
+    enum class Kind : uint8_t { Function, Block, Loop, If };
+    Kind kind = Kind::Block;
+    uint32_t height = 0; // operand stack height below the block's params
+    Signature signature;
+    size_t loop_start = 0; // Loop: the loop header's position
+    std::vector<Fixup> fixups;
+    std::optional<Fixup> else_fixup; // If: the jump over the then-branch
+    uint32_t arity() const { return kind == Kind::Loop ? signature.params : signature.results; }
+};
+
+// A condition a conditional jump tests, as one of the fused compare-and-jump ops.
+struct Condition {
+    Op jump = Op::JumpIf; // JumpIf, JumpUnless, JumpIfI32Eqz (one operand) or JumpIfI32<cmp> (two)
+    uint32_t a = 0;
+    uint32_t b = 0;
+};
+
+bool has_two_operands(Op jump) { return jump != Op::JumpIf && jump != Op::JumpUnless && jump != Op::JumpIfI32Eqz; }
+
+Condition inverse(Condition condition)
+{
+    switch (condition.jump) {
+    case Op::JumpIf: condition.jump = Op::JumpUnless; break;
+    case Op::JumpUnless: condition.jump = Op::JumpIf; break;
+    case Op::JumpIfI32Eqz: condition.jump = Op::JumpIf; break;
+    case Op::JumpIfI32Eq: condition.jump = Op::JumpIfI32Ne; break;
+    case Op::JumpIfI32Ne: condition.jump = Op::JumpIfI32Eq; break;
+    case Op::JumpIfI32LtS: condition.jump = Op::JumpIfI32GeS; break;
+    case Op::JumpIfI32GeS: condition.jump = Op::JumpIfI32LtS; break;
+    case Op::JumpIfI32LtU: condition.jump = Op::JumpIfI32GeU; break;
+    case Op::JumpIfI32GeU: condition.jump = Op::JumpIfI32LtU; break;
+    case Op::JumpIfI32GtS: condition.jump = Op::JumpIfI32LeS; break;
+    case Op::JumpIfI32LeS: condition.jump = Op::JumpIfI32GtS; break;
+    case Op::JumpIfI32GtU: condition.jump = Op::JumpIfI32LeU; break;
+    case Op::JumpIfI32LeU: condition.jump = Op::JumpIfI32GtU; break;
+    default: break;
+    }
+    return condition;
+}
+
+// The compare-and-jump op for an i32 comparison, if it has one.
+std::optional<Op> fused_jump(Op compare)
+{
+    switch (compare) {
+    case Op::I32Eq: return Op::JumpIfI32Eq;
+    case Op::I32Ne: return Op::JumpIfI32Ne;
+    case Op::I32LtS: return Op::JumpIfI32LtS;
+    case Op::I32LtU: return Op::JumpIfI32LtU;
+    case Op::I32GtS: return Op::JumpIfI32GtS;
+    case Op::I32GtU: return Op::JumpIfI32GtU;
+    case Op::I32LeS: return Op::JumpIfI32LeS;
+    case Op::I32LeU: return Op::JumpIfI32LeU;
+    case Op::I32GeS: return Op::JumpIfI32GeS;
+    case Op::I32GeU: return Op::JumpIfI32GeU;
+    default: return std::nullopt;
+    }
+}
+
+class Compiler {
+public:
+    Compiler(const CompileContext& context, uint32_t defined_index, CompiledFunction& out)
+        : m_context(context)
+        , m_module(context.module.module())
+        , m_body(m_module.code[defined_index])
+        , m_type(context.module.function_type(m_module.imported_functions + defined_index))
+        , m_out(out)
+        , m_code(out.code)
+        , m_handlers(runtime::handler_table())
+    {
+    }
+
+    Result<void> compile();
+
+private:
+    // Emission.
+    size_t begin(Op op, bool writes_slot = false)
+    {
+        m_last = m_code.size();
+        m_last_op = op;
+        m_last_writes_slot = writes_slot;
+        pointer(m_handlers[size_t(op)]);
+        return m_last;
+    }
+    void unit(uint32_t value) { m_code.push_back(value); }
+    void pointer(const void* value)
+    {
+        uint64_t bits = reinterpret_cast<uintptr_t>(value);
+        m_code.push_back(uint32_t(bits));
+        m_code.push_back(uint32_t(bits >> 32));
+    }
+    void imm64(uint64_t bits)
+    {
+        m_code.push_back(uint32_t(bits));
+        m_code.push_back(uint32_t(bits >> 32));
+    }
+    // Forgets the last instruction, so no peephole reaches across what comes next.
+    void place_label()
+    {
+        m_last = k_none;
+    }
+    bool last_is(Op op) const { return m_last != k_none && m_last_op == op; }
+    void patch(Fixup fixup, size_t target) { m_code[fixup.field] = uint32_t(int32_t(int64_t(target) - int64_t(fixup.instruction))); }
+
+    // The virtual operand stack.
+    uint32_t canonical(size_t height) const { return m_local_count + uint32_t(height); }
+    bool is_local(uint32_t slot) const { return slot < m_local_count; }
+    uint32_t push()
+    {
+        uint32_t slot = canonical(m_stack.size());
+        m_stack.push_back(slot);
+        if (m_stack.size() > m_max_height)
+            m_max_height = uint32_t(m_stack.size());
+        return slot;
+    }
+    void push_local(uint32_t local)
+    {
+        m_stack.push_back(local);
+        ++m_local_refs[local];
+        ++m_deferred;
+        if (m_stack.size() > m_max_height)
+            m_max_height = uint32_t(m_stack.size());
+    }
+    uint32_t pop()
+    {
+        uint32_t slot = m_stack.back();
+        m_stack.pop_back();
+        if (is_local(slot)) {
+            --m_local_refs[slot];
+            --m_deferred;
+        }
+        return slot;
+    }
+    void truncate(size_t height)
+    {
+        while (m_stack.size() > height)
+            pop();
+    }
+    void emit_copy(uint32_t to, uint32_t from)
+    {
+        begin(Op::Copy, true);
+        unit(to);
+        unit(from);
+    }
+    void materialize(size_t index)
+    {
+        uint32_t slot = m_stack[index];
+        if (!is_local(slot))
+            return;
+        emit_copy(canonical(index), slot);
+        --m_local_refs[slot];
+        --m_deferred;
+        m_stack[index] = canonical(index);
+    }
+    void materialize_top(size_t count)
+    {
+        if (m_deferred == 0)
+            return;
+        for (size_t i = m_stack.size() - count; i < m_stack.size(); ++i)
+            materialize(i);
+    }
+    void materialize_all() { materialize_top(m_stack.size()); }
+    void materialize_local(uint32_t local)
+    {
+        if (m_local_refs[local] == 0)
+            return;
+        for (size_t i = 0; i < m_stack.size(); ++i) {
+            if (m_stack[i] == local)
+                materialize(i);
+        }
+    }
+
+    Signature signature(const BlockType& type) const
+    {
+        switch (type.kind) {
+        case BlockType::Kind::Empty: return {};
+        case BlockType::Kind::Value: return { 0, 1 };
+        case BlockType::Kind::TypeIndex: {
+            const FuncType& function_type = m_module.types[type.type_index];
+            return { uint32_t(function_type.params.size()), uint32_t(function_type.results.size()) };
+        }
+        }
+        return {};
+    }
+
+    // Control.
+    void enter(Control::Kind kind, Signature signature);
+    void compile_else();
+    void compile_end();
+    void emit_return();
+    // Jumps to `control`'s label with values already where the label wants them.
+    void emit_jump_to(Control& control);
+    void emit_branch(uint32_t depth);
+    void emit_branch_if(uint32_t depth);
+    void emit_branch_table(const Instruction& instruction);
+    size_t emit_conditional_jump(Condition condition);
+    Condition take_condition(uint32_t slot);
+    bool values_in_place(const Control& control) const;
+    void copy_values_to(const Control& control);
+
+    // Instructions.
+    void compile_local_set(uint32_t local, bool tee);
+    void compile_numeric(Op op);
+    void compile_call(Op op, const void* target, const FuncType& type, std::optional<uint32_t> index_slot, uint32_t type_id, Table* table);
+
+    const CompileContext& m_context;
+    const Module& m_module;
+    const FunctionBody& m_body;
+    const FuncType& m_type;
+    CompiledFunction& m_out;
+    std::vector<CodeUnit>& m_code;
+    const void* const* m_handlers;
+
+    uint32_t m_local_count = 0;
+    std::vector<uint32_t> m_stack;
+    std::vector<uint32_t> m_local_refs; // deferred entries per local
+    size_t m_deferred = 0;
+    uint32_t m_max_height = 0;
+    std::vector<Control> m_controls;
+    bool m_dead = false; // after br/br_table/return/unreachable until the enclosing else/end
+    uint32_t m_dead_nesting = 0;
+
+    size_t m_last = k_none; // start of the last emitted instruction, k_none after a label
+    Op m_last_op = Op::Nop;
+    bool m_last_writes_slot = false; // its unit 2 is the one slot it writes
+};
+
+void Compiler::enter(Control::Kind kind, Signature signature)
+{
+    materialize_all();
+    Control control;
+    control.kind = kind;
+    control.signature = signature;
+    control.height = uint32_t(m_stack.size() - signature.params);
+    if (kind == Control::Kind::Loop) {
+        place_label();
+        control.loop_start = begin(Op::Loop); // the fuel check, run on entry and each back-edge
+    }
+    m_controls.push_back(std::move(control));
+}
+
+bool Compiler::values_in_place(const Control& control) const
+{
+    uint32_t arity = control.arity();
+    for (uint32_t k = 0; k < arity; ++k) {
+        if (m_stack[m_stack.size() - arity + k] != canonical(control.height + k))
+            return false;
+    }
+    return true;
+}
+
+// Ascending copies are safe: a value's source is a local (below every stack slot) or its own
+// canonical slot, which is at or above its destination.
+void Compiler::copy_values_to(const Control& control)
+{
+    uint32_t arity = control.arity();
+    for (uint32_t k = 0; k < arity; ++k) {
+        uint32_t from = m_stack[m_stack.size() - arity + k];
+        uint32_t to = canonical(control.height + k);
+        if (from != to)
+            emit_copy(to, from);
+    }
+}
+
+void Compiler::emit_jump_to(Control& control)
+{
+    size_t start = begin(Op::Jump);
+    unit(0);
+    if (control.kind == Control::Kind::Loop)
+        patch({ start + 2, start }, control.loop_start);
+    else
+        control.fixups.push_back({ start + 2, start });
+}
+
+void Compiler::emit_return()
+{
+    uint32_t count = uint32_t(m_type.results.size());
+    if (count == 0) {
+        begin(Op::Return0);
+    } else if (count == 1) {
+        begin(Op::Return1);
+        unit(m_stack.back());
+    } else {
+        // Results go to slots 0..count, which locals occupy: move them out of locals first.
+        materialize_top(count);
+        begin(Op::ReturnN);
+        unit(count);
+        unit(canonical(m_stack.size() - count));
+    }
+}
+
+void Compiler::emit_branch(uint32_t depth)
+{
+    Control& control = m_controls[m_controls.size() - 1 - depth];
+    if (control.kind == Control::Kind::Function) {
+        emit_return();
+        return;
+    }
+    copy_values_to(control);
+    emit_jump_to(control);
+}
+
+size_t Compiler::emit_conditional_jump(Condition condition)
+{
+    size_t start = begin(condition.jump);
+    unit(condition.a);
+    if (has_two_operands(condition.jump))
+        unit(condition.b);
+    unit(0);
+    return start;
+}
+
+// The condition for a just-popped i32 in `slot`: when the instruction that computed it is a
+// comparison emitted right before, it is taken back and fused into the jump.
+Condition Compiler::take_condition(uint32_t slot)
+{
+    Condition condition { Op::JumpIf, slot, 0 };
+    if (m_last == k_none || !m_last_writes_slot || is_local(slot) || m_code[m_last + 2] != slot)
+        return condition;
+    if (m_last_op == Op::I32Eqz) {
+        condition = { Op::JumpIfI32Eqz, m_code[m_last + 3], 0 };
+    } else if (auto jump = fused_jump(m_last_op)) {
+        condition = { *jump, m_code[m_last + 3], m_code[m_last + 4] };
+    } else {
+        return condition;
+    }
+    m_code.resize(m_last);
+    m_last = k_none;
+    return condition;
+}
+
+void Compiler::emit_branch_if(uint32_t depth)
+{
+    uint32_t slot = pop();
+    Condition condition = take_condition(slot);
+    Control& control = m_controls[m_controls.size() - 1 - depth];
+    // Materialised on both paths so that the fall-through path sees the same virtual stack.
+    materialize_top(control.kind == Control::Kind::Function ? m_type.results.size() : control.arity());
+    if (control.kind != Control::Kind::Function && values_in_place(control)) {
+        size_t start = emit_conditional_jump(condition);
+        size_t field = m_code.size() - 1;
+        if (control.kind == Control::Kind::Loop)
+            patch({ field, start }, control.loop_start);
+        else
+            control.fixups.push_back({ field, start });
+        return;
+    }
+    size_t start = emit_conditional_jump(inverse(condition));
+    Fixup skip { m_code.size() - 1, start };
+    emit_branch(depth);
+    patch(skip, m_code.size());
+    place_label();
+}
+
+void Compiler::emit_branch_table(const Instruction& instruction)
+{
+    uint32_t index = pop();
+    uint32_t count = instruction.label_table.count;
+    const uint32_t* depths = m_body.label_tables.data() + instruction.label_table.begin;
+    Control& first = m_controls[m_controls.size() - 1 - depths[count]];
+    uint32_t arity = first.kind == Control::Kind::Function ? uint32_t(m_type.results.size()) : first.arity();
+    materialize_top(arity);
+
+    size_t start = begin(Op::BrTable);
+    unit(index);
+    unit(count);
+    size_t table = m_code.size();
+    m_code.resize(table + count + 1, 0);
+    // Targets whose values are not in place get a stub after the table (copies, then a jump);
+    // one stub per distinct depth.
+    std::unordered_map<uint32_t, size_t> stubs;
+    for (uint32_t i = 0; i <= count; ++i) {
+        uint32_t depth = depths[i];
+        Control& control = m_controls[m_controls.size() - 1 - depth];
+        Fixup entry { table + i, start };
+        if (control.kind != Control::Kind::Function && values_in_place(control)) {
+            if (control.kind == Control::Kind::Loop)
+                patch(entry, control.loop_start);
+            else
+                control.fixups.push_back(entry);
+            continue;
+        }
+        auto [it, inserted] = stubs.try_emplace(depth, 0);
+        if (inserted) {
+            it->second = m_code.size();
+            emit_branch(depth);
+        }
+        patch(entry, it->second);
+    }
+}
+
+void Compiler::compile_else()
+{
+    Control& control = m_controls.back();
+    if (!m_dead) {
+        materialize_top(control.signature.results);
+        emit_jump_to(control);
+    }
+    place_label();
+    patch(*control.else_fixup, m_code.size());
+    control.else_fixup.reset();
+    truncate(control.height);
+    for (uint32_t i = 0; i < control.signature.params; ++i)
+        push();
+    m_dead = false;
+}
+
+void Compiler::compile_end()
+{
+    Control& control = m_controls.back();
+    if (!m_dead && control.kind != Control::Kind::Function)
+        materialize_top(control.signature.results);
+    if (control.kind == Control::Kind::Function) {
+        if (!m_dead)
+            emit_return();
+        m_controls.pop_back();
+        return;
+    }
+    place_label();
+    for (const Fixup& fixup : control.fixups)
+        patch(fixup, m_code.size());
+    if (control.else_fixup)
+        patch(*control.else_fixup, m_code.size());
+    truncate(control.height);
+    for (uint32_t i = 0; i < control.signature.results; ++i)
+        push();
+    m_controls.pop_back();
+    m_dead = false;
+}
+
+void Compiler::compile_local_set(uint32_t local, bool tee)
+{
+    uint32_t value = m_stack.back();
+    bool fold = m_last != k_none && m_last_writes_slot && !is_local(value) && m_code[m_last + 2] == value
+        && m_local_refs[local] == 0;
+    pop();
+    if (fold) {
+        m_code[m_last + 2] = local;
+    } else {
+        materialize_local(local);
+        if (value != local)
+            emit_copy(local, value);
+    }
+    // The copy or patched instruction wrote a local, not the slot a later peephole looks for.
+    m_last = k_none;
+    if (tee)
+        push_local(local);
+}
+
+void Compiler::compile_numeric(Op op)
+{
+    const OpcodeInfo& opcode = info(Opcode(op));
+    if (opcode.params.size() == 1) {
+        uint32_t a = pop();
+        uint32_t result = push();
+        begin(op, true);
+        unit(result);
+        unit(a);
+        return;
+    }
+    uint32_t b = pop();
+    uint32_t a = pop();
+    if ((op == Op::I32Add || op == Op::I32Sub) && last_is(Op::Const32) && m_code[m_last + 2] == b && !is_local(b)) {
+        uint32_t immediate = m_code[m_last + 3];
+        m_code.resize(m_last);
+        uint32_t result = push();
+        begin(op == Op::I32Add ? Op::I32AddImm : Op::I32SubImm, true);
+        unit(result);
+        unit(a);
+        unit(immediate);
+        return;
+    }
+    uint32_t result = push();
+    begin(op, true);
+    unit(result);
+    unit(a);
+    unit(b);
+}
+
+void Compiler::compile_call(Op op, const void* target, const FuncType& type, std::optional<uint32_t> index_slot, uint32_t type_id, Table* table)
+{
+    uint32_t params = uint32_t(type.params.size());
+    materialize_top(params);
+    uint32_t arg_base = canonical(m_stack.size() - params);
+    // The callee's frame starts at the arguments and may grow past anything above them; the
+    // table index was popped already and is read before the callee runs.
+    begin(op);
+    if (op == Op::CallIndirect) {
+        unit(type_id);
+        pointer(table);
+        unit(*index_slot);
+    } else {
+        pointer(target);
+    }
+    unit(arg_base);
+    truncate(m_stack.size() - params);
+    for (size_t i = 0; i < type.results.size(); ++i)
+        push();
+}
+
+Result<void> Compiler::compile()
+{
+    m_local_count = uint32_t(m_type.params.size() + m_body.locals.size());
+    m_local_refs.assign(m_local_count, 0);
+    m_out.param_count = uint32_t(m_type.params.size());
+    m_out.local_count = m_local_count;
+    m_out.result_count = uint32_t(m_type.results.size());
+
+    Control function;
+    function.kind = Control::Kind::Function;
+    function.signature = { 0, uint32_t(m_type.results.size()) };
+    m_controls.push_back(function);
+
+    for (const Instruction& instruction : m_body.instructions) {
+        Op op = Op(instruction.op);
+        if (m_dead) {
+            switch (instruction.op) {
+            case Opcode::Block:
+            case Opcode::Loop:
+            case Opcode::If:
+                ++m_dead_nesting;
+                break;
+            case Opcode::Else:
+                if (m_dead_nesting == 0)
+                    compile_else();
+                break;
+            case Opcode::End:
+                if (m_dead_nesting == 0)
+                    compile_end();
+                else
+                    --m_dead_nesting;
+                break;
+            default:
+                break;
+            }
+            continue;
+        }
+
+        switch (instruction.op) {
+        case Opcode::Unreachable:
+            begin(Op::Unreachable);
+            m_dead = true;
+            break;
+        case Opcode::Nop:
+            break;
+        case Opcode::Block:
+            enter(Control::Kind::Block, signature(instruction.block_type));
+            break;
+        case Opcode::Loop:
+            enter(Control::Kind::Loop, signature(instruction.block_type));
+            break;
+        case Opcode::If: {
+            uint32_t slot = pop();
+            Condition condition = take_condition(slot);
+            Signature block = signature(instruction.block_type);
+            materialize_all();
+            size_t start = emit_conditional_jump(inverse(condition));
+            Fixup else_fixup { m_code.size() - 1, start };
+            enter(Control::Kind::If, block);
+            m_controls.back().else_fixup = else_fixup;
+            break;
+        }
+        case Opcode::Else:
+            compile_else();
+            break;
+        case Opcode::End:
+            compile_end();
+            break;
+        case Opcode::Br:
+            emit_branch(instruction.index);
+            m_dead = true;
+            break;
+        case Opcode::BrIf:
+            emit_branch_if(instruction.index);
+            break;
+        case Opcode::BrTable:
+            emit_branch_table(instruction);
+            m_dead = true;
+            break;
+        case Opcode::Return:
+            emit_return();
+            m_dead = true;
+            break;
+        case Opcode::Call: {
+            uint32_t index = instruction.index;
+            const FuncType& type = m_context.module.function_type(index);
+            if (const CompiledFunction* code = m_context.code[index])
+                compile_call(Op::Call, code, type, std::nullopt, 0, nullptr);
+            else
+                compile_call(Op::CallHost, m_context.functions[index], type, std::nullopt, 0, nullptr);
+            break;
+        }
+        case Opcode::CallIndirect: {
+            uint32_t index_slot = pop();
+            const FuncType& type = m_module.types[instruction.pair.first];
+            compile_call(Op::CallIndirect, nullptr, type, index_slot, m_context.type_ids[instruction.pair.first], m_context.tables[instruction.pair.second]);
+            break;
+        }
+
+        case Opcode::RefNull: {
+            uint32_t result = push();
+            begin(Op::Const32, true);
+            unit(result);
+            unit(0);
+            break;
+        }
+        case Opcode::RefIsNull: {
+            uint32_t a = pop();
+            uint32_t result = push();
+            begin(Op::RefIsNull, true);
+            unit(result);
+            unit(a);
+            break;
+        }
+        case Opcode::RefFunc: {
+            uint32_t result = push();
+            begin(Op::Const64, true);
+            unit(result);
+            pointer(m_context.functions[instruction.index]);
+            break;
+        }
+
+        case Opcode::Drop:
+            pop();
+            break;
+        case Opcode::Select:
+        case Opcode::SelectTyped: {
+            uint32_t condition = pop();
+            uint32_t b = pop();
+            uint32_t a = pop();
+            uint32_t result = push();
+            begin(Op::Select, true);
+            unit(result);
+            unit(a);
+            unit(b);
+            unit(condition);
+            break;
+        }
+
+        case Opcode::LocalGet:
+            push_local(instruction.index);
+            break;
+        case Opcode::LocalSet:
+            compile_local_set(instruction.index, false);
+            break;
+        case Opcode::LocalTee:
+            compile_local_set(instruction.index, true);
+            break;
+        case Opcode::GlobalGet: {
+            uint32_t result = push();
+            begin(Op::GlobalGet, true);
+            unit(result);
+            pointer(m_context.globals[instruction.index]->slot());
+            break;
+        }
+        case Opcode::GlobalSet: {
+            uint32_t value = pop();
+            begin(Op::GlobalSet);
+            unit(value);
+            pointer(m_context.globals[instruction.index]->slot());
+            break;
+        }
+
+        case Opcode::TableGet: {
+            uint32_t index = pop();
+            uint32_t result = push();
+            begin(Op::TableGet, true);
+            unit(result);
+            unit(index);
+            pointer(m_context.tables[instruction.index]);
+            break;
+        }
+        case Opcode::TableSet: {
+            uint32_t value = pop();
+            uint32_t index = pop();
+            begin(Op::TableSet);
+            unit(index);
+            unit(value);
+            pointer(m_context.tables[instruction.index]);
+            break;
+        }
+        case Opcode::TableSize: {
+            uint32_t result = push();
+            begin(Op::TableSize, true);
+            unit(result);
+            pointer(m_context.tables[instruction.index]);
+            break;
+        }
+        case Opcode::TableGrow: {
+            uint32_t delta = pop();
+            uint32_t init = pop();
+            uint32_t result = push();
+            begin(Op::TableGrow);
+            unit(result);
+            unit(init);
+            unit(delta);
+            pointer(m_context.tables[instruction.index]);
+            break;
+        }
+        case Opcode::TableFill: {
+            uint32_t count = pop();
+            uint32_t value = pop();
+            uint32_t index = pop();
+            begin(Op::TableFill);
+            unit(index);
+            unit(value);
+            unit(count);
+            pointer(m_context.tables[instruction.index]);
+            break;
+        }
+        case Opcode::TableCopy: {
+            uint32_t count = pop();
+            uint32_t source = pop();
+            uint32_t destination = pop();
+            begin(Op::TableCopy);
+            unit(destination);
+            unit(source);
+            unit(count);
+            pointer(m_context.tables[instruction.pair.first]);
+            pointer(m_context.tables[instruction.pair.second]);
+            break;
+        }
+        case Opcode::TableInit: {
+            uint32_t count = pop();
+            uint32_t source = pop();
+            uint32_t destination = pop();
+            begin(Op::TableInit);
+            unit(destination);
+            unit(source);
+            unit(count);
+            pointer(m_context.tables[instruction.pair.second]);
+            pointer(m_context.instance);
+            unit(instruction.pair.first);
+            break;
+        }
+        case Opcode::ElemDrop:
+            begin(Op::ElemDrop);
+            pointer(m_context.instance);
+            unit(instruction.index);
+            break;
+
+        case Opcode::MemorySize: {
+            uint32_t result = push();
+            begin(Op::MemorySize, true);
+            unit(result);
+            break;
+        }
+        case Opcode::MemoryGrow: {
+            uint32_t delta = pop();
+            uint32_t result = push();
+            begin(Op::MemoryGrow);
+            unit(result);
+            unit(delta);
+            pointer(m_context.memories[0]);
+            break;
+        }
+        case Opcode::MemoryInit: {
+            uint32_t count = pop();
+            uint32_t source = pop();
+            uint32_t destination = pop();
+            begin(Op::MemoryInit);
+            unit(destination);
+            unit(source);
+            unit(count);
+            pointer(m_context.instance);
+            unit(instruction.index);
+            break;
+        }
+        case Opcode::DataDrop:
+            begin(Op::DataDrop);
+            pointer(m_context.instance);
+            unit(instruction.index);
+            break;
+        case Opcode::MemoryCopy:
+        case Opcode::MemoryFill: {
+            uint32_t count = pop();
+            uint32_t b = pop();
+            uint32_t a = pop();
+            begin(op);
+            unit(a);
+            unit(b);
+            unit(count);
+            break;
+        }
+
+        case Opcode::I32Const:
+        case Opcode::F32Const: {
+            uint32_t result = push();
+            begin(Op::Const32, true);
+            unit(result);
+            unit(instruction.op == Opcode::I32Const ? uint32_t(instruction.i32) : instruction.f32_bits);
+            break;
+        }
+        case Opcode::I64Const:
+        case Opcode::F64Const: {
+            uint32_t result = push();
+            begin(Op::Const64, true);
+            unit(result);
+            imm64(instruction.op == Opcode::I64Const ? uint64_t(instruction.i64) : instruction.f64_bits);
+            break;
+        }
+
+        default: {
+            const OpcodeInfo& opcode = info(instruction.op);
+            if (opcode.immediate == ImmediateKind::MemArg) {
+                if (opcode.results.empty()) { // store: address, value
+                    uint32_t value = pop();
+                    uint32_t address = pop();
+                    begin(op);
+                    unit(address);
+                    unit(value);
+                    unit(instruction.memory.offset);
+                } else {
+                    uint32_t address = pop();
+                    uint32_t result = push();
+                    begin(op, true);
+                    unit(result);
+                    unit(address);
+                    unit(instruction.memory.offset);
+                }
+                break;
+            }
+            if (opcode.immediate == ImmediateKind::None && opcode.params != "*" && opcode.results.size() == 1
+                && (opcode.params.size() == 1 || opcode.params.size() == 2)) {
+                compile_numeric(op);
+                break;
+            }
+            return Error("compiler: unhandled instruction " + std::string(opcode.text));
+        }
+        }
+    }
+
+    m_out.frame_slots = m_local_count + m_max_height;
+    if (m_code.size() > size_t(std::numeric_limits<int32_t>::max()))
+        return Error("function too large to compile");
+    m_code.shrink_to_fit();
+    return {};
+}
+
+} // namespace
+
+Result<void> compile_function(const CompileContext& context, uint32_t defined_index, CompiledFunction& out)
+{
+    Compiler compiler(context, defined_index, out);
+    return compiler.compile();
+}
+
+} // namespace hashos::wasm

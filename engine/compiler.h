@@ -1,0 +1,46 @@
+// The compiler: turns each function body of a ValidModule into the internal form the interpreter
+// runs (engine/interpreter_ops.h). It trusts validation completely and checks nothing again.
+//
+// Code is compiled per instance: calls, globals, tables and memories are resolved to pointers at
+// compile time, so the interpreter never looks an index up. Store::instantiate creates the
+// CompiledFunction objects of an instance first (calls may point at any of them), then fills
+// them in with compile_function().
+#pragma once
+
+#include "base/result.h"
+#include "engine/interpreter_ops.h"
+#include "engine/store.h"
+
+#include <span>
+#include <vector>
+
+namespace hashos::wasm {
+
+// The compiled form of one function, owned by its Instance.
+struct CompiledFunction {
+    Instance* instance = nullptr;
+    Function* function = nullptr;
+    uint32_t param_count = 0;
+    uint32_t local_count = 0;  // params included: the frame's first local_count slots
+    uint32_t frame_slots = 0;  // locals plus the deepest operand stack
+    uint32_t result_count = 0;
+    std::vector<runtime::CodeUnit> code;
+};
+
+// What the compiler needs to know about the instance it compiles for, index spaces resolved.
+struct CompileContext {
+    const ValidModule& module;
+    Instance* instance = nullptr;
+    std::span<Function* const> functions;                // whole function index space
+    std::span<const CompiledFunction* const> code;       // per function index; null for a host function
+    std::span<Table* const> tables;
+    std::span<Memory* const> memories;
+    std::span<GlobalInstance* const> globals;
+    std::span<const uint32_t> type_ids;                  // Store-wide id of each module type
+};
+
+// Compiles defined function `defined_index` (0 = the first non-imported function) into `out`,
+// whose instance/function fields the caller has set.
+Result<void> compile_function(const CompileContext& context, uint32_t defined_index, CompiledFunction& out);
+
+} // namespace hashos::wasm

@@ -1,0 +1,257 @@
+#include "engine/decoder_instructions.h"
+
+#include "engine/limits.h"
+
+#include <cstdio>
+#include <string>
+
+namespace hashos::wasm {
+
+namespace {
+
+constexpr uint8_t k_else_byte = 0x05;
+constexpr uint8_t k_end_byte = 0x0B;
+constexpr uint8_t k_fc_prefix = 0xFC;
+constexpr uint8_t k_simd_prefix = 0xFD;
+
+// The innermost open construct, which decides what an Else byte means.
+enum class Frame : uint8_t { Outermost, Block, If, Else };
+
+std::string hex_byte(uint32_t value)
+{
+    char text[16];
+    std::snprintf(text, sizeof text, "%02x", value);
+    return text;
+}
+
+// https://webassembly.github.io/spec/core/binary/instructions.html#control-instructions
+Result<BlockType> read_block_type(DecoderStream& stream)
+{
+    BlockType type;
+    auto next = stream.peek();
+    if (next == 0x40) {
+        TRY(stream.read_u8());
+        return type;
+    }
+    // A one-byte negative s33 is a value type; anything else is a type index.
+    if (next && (*next & 0xC0) == 0x40) {
+        type.kind = BlockType::Kind::Value;
+        type.value = TRY(stream.read_value_type());
+        return type;
+    }
+    int64_t index = TRY(stream.read_s33());
+    type.kind = BlockType::Kind::TypeIndex;
+    // A negative index wraps to a huge one, which the validator reports as an unknown type, as
+    // the reference interpreter does.
+    type.type_index = static_cast<uint32_t>(index);
+    return type;
+}
+
+class ExpressionDecoder {
+public:
+    ExpressionDecoder(DecoderStream& stream, ExpressionKind kind, std::vector<Instruction>& instructions,
+        std::vector<uint32_t>& label_tables, ExpressionFacts& facts)
+        : m_stream(stream)
+        , m_kind(kind)
+        , m_instructions(instructions)
+        , m_label_tables(label_tables)
+        , m_facts(facts)
+    {
+    }
+
+    Result<void> decode();
+
+private:
+    Result<Opcode> read_opcode();
+    Result<void> read_immediates(Instruction&, size_t offset);
+    void defer(size_t offset, std::string_view message);
+
+    DecoderStream& m_stream;
+    ExpressionKind m_kind;
+    std::vector<Instruction>& m_instructions;
+    std::vector<uint32_t>& m_label_tables;
+    ExpressionFacts& m_facts;
+    std::vector<Frame> m_frames;
+};
+
+// Structure only: which bytes close or split a block. Types and label depths are the
+// validator's business.
+Result<void> ExpressionDecoder::decode()
+{
+    m_frames.push_back(Frame::Outermost);
+    for (;;) {
+        auto next = m_stream.peek();
+        if (!next)
+            return m_stream.error_at(m_stream.size(), "unexpected end of section or function");
+
+        if (*next == k_end_byte) {
+            TRY(m_stream.read_u8());
+            m_instructions.push_back(Instruction {});
+            m_instructions.back().op = Opcode::End;
+            m_frames.pop_back();
+            if (m_frames.empty())
+                return {};
+            continue;
+        }
+        if (*next == k_else_byte) {
+            // An else closes the then-branch of an if; anywhere else the block wanted its end.
+            if (m_frames.back() != Frame::If)
+                return m_stream.error("END opcode expected");
+            TRY(m_stream.read_u8());
+            m_instructions.push_back(Instruction {});
+            m_instructions.back().op = Opcode::Else;
+            m_frames.back() = Frame::Else;
+            continue;
+        }
+
+        size_t offset = m_stream.position();
+        Instruction instruction;
+        instruction.op = TRY(read_opcode());
+        TRY(read_immediates(instruction, offset));
+        if (instruction.op == Opcode::Block || instruction.op == Opcode::Loop || instruction.op == Opcode::If) {
+            if (m_frames.size() > limits::k_max_block_depth) {
+                return m_stream.error_at(offset, "implementation limit exceeded: blocks nested deeper than " +
+                                                     std::to_string(limits::k_max_block_depth));
+            }
+            m_frames.push_back(instruction.op == Opcode::If ? Frame::If : Frame::Block);
+        }
+        m_instructions.push_back(instruction);
+    }
+}
+
+Result<Opcode> ExpressionDecoder::read_opcode()
+{
+    size_t offset = m_stream.position();
+    uint8_t byte = TRY(m_stream.read_u8());
+    if (byte == k_fc_prefix) {
+        uint32_t code = TRY(m_stream.read_u32());
+        if (auto opcode = opcode_from_fc(code))
+            return *opcode;
+        return m_stream.error_at(offset, "illegal opcode fc " + hex_byte(code));
+    }
+    if (byte == k_simd_prefix)
+        return m_stream.error_at(offset, "illegal opcode fd (SIMD instructions are not supported)");
+    if (auto opcode = opcode_from_byte(byte))
+        return *opcode;
+    return m_stream.error_at(offset, "illegal opcode " + hex_byte(byte));
+}
+
+void ExpressionDecoder::defer(size_t offset, std::string_view message)
+{
+    if (!m_facts.deferred_error)
+        m_facts.deferred_error = m_stream.error_at(offset, message);
+}
+
+Result<void> ExpressionDecoder::read_immediates(Instruction& instruction, size_t offset)
+{
+    switch (info(instruction.op).immediate) {
+    case ImmediateKind::None:
+        break;
+    case ImmediateKind::BlockType:
+        instruction.block_type = TRY(read_block_type(m_stream));
+        break;
+    case ImmediateKind::Label:
+    case ImmediateKind::Function:
+    case ImmediateKind::Local:
+    case ImmediateKind::Global:
+    case ImmediateKind::Table:
+    case ImmediateKind::Element:
+        instruction.index = TRY(m_stream.read_u32());
+        break;
+    case ImmediateKind::Data:
+        instruction.index = TRY(m_stream.read_u32());
+        if (m_kind == ExpressionKind::FunctionBody)
+            m_facts.uses_data_index = true;
+        break;
+    case ImmediateKind::LabelTable: {
+        uint32_t count = TRY(m_stream.read_count(limits::k_max_br_table_labels, "br_table labels"));
+        if (m_kind == ExpressionKind::Constant) {
+            // Not a constant instruction; the labels have nowhere to live in a ConstantExpression.
+            for (uint32_t i = 0; i <= count; ++i)
+                TRY(m_stream.read_u32());
+            defer(offset, "constant expression required");
+            instruction.label_table = { 0, 0 };
+            break;
+        }
+        instruction.label_table.begin = static_cast<uint32_t>(m_label_tables.size());
+        instruction.label_table.count = count;
+        // The count was checked against the bytes left, so this loop is bounded by the input.
+        for (uint32_t i = 0; i <= count; ++i)
+            m_label_tables.push_back(TRY(m_stream.read_u32()));
+        break;
+    }
+    case ImmediateKind::CallIndirect:
+        instruction.pair.first = TRY(m_stream.read_u32());  // type index
+        instruction.pair.second = TRY(m_stream.read_u32()); // table index
+        break;
+    case ImmediateKind::RefType:
+        instruction.ref_type = TRY(m_stream.read_ref_type());
+        break;
+    case ImmediateKind::SelectTypes: {
+        size_t count_offset = m_stream.position();
+        uint32_t count = TRY(m_stream.read_length());
+        for (uint32_t i = 0; i < count; ++i) {
+            ValType type = TRY(m_stream.read_value_type());
+            if (i == 0)
+                instruction.ref_type = type;
+        }
+        // https://webassembly.github.io/spec/core/valid/instructions.html#parametric-instructions
+        if (count != 1)
+            defer(count_offset, "invalid result arity");
+        break;
+    }
+    case ImmediateKind::TableInit:
+        instruction.pair.first = TRY(m_stream.read_u32());  // element index
+        instruction.pair.second = TRY(m_stream.read_u32()); // table index
+        break;
+    case ImmediateKind::TableCopy:
+        instruction.pair.first = TRY(m_stream.read_u32());  // destination table
+        instruction.pair.second = TRY(m_stream.read_u32()); // source table
+        break;
+    case ImmediateKind::MemArg: {
+        instruction.memory.align = TRY(m_stream.read_u32());
+        // Bit 6 will mean "memory index follows" (multi-memory); 2.0 allows only alignments < 2^32.
+        if (instruction.memory.align >= 32)
+            return m_stream.error_at(m_stream.position() - 1, "malformed memop flags");
+        instruction.memory.offset = TRY(m_stream.read_u32());
+        break;
+    }
+    case ImmediateKind::MemoryZero:
+        TRY(m_stream.read_zero_byte());
+        break;
+    case ImmediateKind::MemoryInit:
+        instruction.index = TRY(m_stream.read_u32());
+        TRY(m_stream.read_zero_byte());
+        if (m_kind == ExpressionKind::FunctionBody)
+            m_facts.uses_data_index = true;
+        break;
+    case ImmediateKind::MemoryCopy:
+        TRY(m_stream.read_zero_byte());
+        TRY(m_stream.read_zero_byte());
+        break;
+    case ImmediateKind::I32:
+        instruction.i32 = TRY(m_stream.read_s32());
+        break;
+    case ImmediateKind::I64:
+        instruction.i64 = TRY(m_stream.read_s64());
+        break;
+    case ImmediateKind::F32:
+        instruction.f32_bits = TRY(m_stream.read_u32_le());
+        break;
+    case ImmediateKind::F64:
+        instruction.f64_bits = TRY(m_stream.read_u64_le());
+        break;
+    }
+    return {};
+}
+
+} // namespace
+
+Result<void> decode_expression(DecoderStream& stream, ExpressionKind kind, std::vector<Instruction>& instructions,
+    std::vector<uint32_t>& label_tables, ExpressionFacts& facts)
+{
+    ExpressionDecoder decoder(stream, kind, instructions, label_tables, facts);
+    return decoder.decode();
+}
+
+} // namespace hashos::wasm

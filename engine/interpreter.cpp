@@ -1,0 +1,831 @@
+// The interpreter: threaded dispatch over the code of engine/compiler.cpp.
+// https://webassembly.github.io/spec/core/exec/instructions.html
+//
+// Every instruction starts with its handler's address; a handler does its work and jumps straight
+// to the next handler (g++ labels-as-values). Operands are slots relative to the frame pointer fp.
+// The loop keeps pc, fp, the top of the frame stack, the current instance, its memory's base and
+// size, and the remaining fuel in locals; they are saved to Thread::Impl when the loop stops
+// (out of fuel, suspended host call), so run() resumes exactly where it left off. Calls never
+// recurse on the C++ stack: a wasm call pushes a Frame and continues in the same loop.
+//
+// Fuel: one unit per call (wasm or host) and per loop iteration (the loop header, which both the
+// entry and every back-edge pass). Straight-line code and forward branches cannot run without
+// bound, so they are not charged.
+#include "engine/instance.h"
+#include "engine/numerics.h"
+#include "engine/thread_impl.h"
+
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <type_traits>
+
+namespace hashos::wasm {
+
+using runtime::CodeUnit;
+using runtime::Op;
+
+static_assert(std::endian::native == std::endian::little, "linear memory accesses assume a little-endian host");
+
+namespace {
+
+template<typename T>
+inline T pointer_at(const CodeUnit* code)
+{
+    uint64_t bits;
+    std::memcpy(&bits, code, sizeof(bits));
+    return reinterpret_cast<T>(uintptr_t(bits));
+}
+
+inline uint64_t u64_at(const CodeUnit* code)
+{
+    uint64_t bits;
+    std::memcpy(&bits, code, sizeof(bits));
+    return bits;
+}
+
+template<typename T>
+inline T get(const Value& value)
+{
+    if constexpr (std::is_same_v<T, float>)
+        return std::bit_cast<float>(uint32_t(value.bits));
+    else if constexpr (std::is_same_v<T, double>)
+        return std::bit_cast<double>(value.bits);
+    else
+        return T(value.bits); // integers: truncation to 32 bits where T is 32 bits wide
+}
+
+// i32 results are stored zero-extended, like Value::from_i32.
+template<typename T>
+inline void put(Value& slot, T value)
+{
+    if constexpr (std::is_same_v<T, float>)
+        slot.bits = std::bit_cast<uint32_t>(value);
+    else if constexpr (std::is_same_v<T, double>)
+        slot.bits = std::bit_cast<uint64_t>(value);
+    else if constexpr (sizeof(T) == 8)
+        slot.bits = uint64_t(value);
+    else {
+        static_assert(sizeof(T) == 4, "slots hold 32- or 64-bit values");
+        slot.bits = uint32_t(value);
+    }
+}
+
+[[gnu::noinline, gnu::cold]] std::string memory_trap(uint64_t address, uint64_t width, uint64_t size)
+{
+    return "out of bounds memory access: " + std::to_string(address) + "+" + std::to_string(width) + " > "
+        + std::to_string(size);
+}
+
+} // namespace
+
+const void* const* runtime::handler_table() { return Interpreter::handlers(); }
+
+const void* const* Interpreter::handlers()
+{
+    static const void* const* table = [] {
+        const void* const* result = nullptr;
+        execute(nullptr, 0, &result);
+        return result;
+    }();
+    return table;
+}
+
+RunState Interpreter::run(Thread& thread, uint64_t fuel) { return execute(&thread, fuel, nullptr); }
+
+RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const** table_out)
+{
+    static void* const k_handlers[] = {
+#define WASM_OP(name, prefix, code, immediate, params, results, width, text) &&op_##name,
+#include "engine/opcodes.def"
+#undef WASM_OP
+#define HASHOS_OP_LABEL(name) &&op_##name,
+        HASHOS_RUNTIME_INTERNAL_OPS(HASHOS_OP_LABEL)
+#undef HASHOS_OP_LABEL
+    };
+    static_assert(sizeof(k_handlers) / sizeof(k_handlers[0]) == size_t(Op::Count));
+    if (table_out) {
+        *table_out = const_cast<const void* const*>(k_handlers);
+        return RunState::Idle;
+    }
+
+    Thread::Impl& t = *thread->m_impl;
+    const CodeUnit* pc = t.pc;
+    Value* fp = t.fp;
+    Frame* frame_top = t.frame_top;
+    Instance* instance = t.instance;
+    Frame* const frame_limit = t.frames + t.frame_capacity;
+    Value* const stack_limit = t.stack + t.stack_slots;
+    uint64_t fuel = budget;
+    uint8_t* memory_base = nullptr;
+    uint64_t memory_size = 0;
+    RunState state = RunState::Idle;
+    std::string trap_text;
+    // Operands of the shared call paths.
+    const CompiledFunction* callee = nullptr;
+    Function* host = nullptr;
+    Value* callee_fp = nullptr;
+    const CodeUnit* return_pc = nullptr;
+    uint64_t trap_address = 0;
+    uint64_t trap_width = 0;
+
+#define RELOAD_MEMORY()                                                                   \
+    do {                                                                                  \
+        Memory* memory_ = instance && !instance->m_memories.empty() ? instance->m_memories[0] : nullptr; \
+        memory_base = memory_ ? memory_->data() : nullptr;                                \
+        memory_size = memory_ ? memory_->size_in_bytes() : 0;                             \
+    } while (0)
+#define DISPATCH() goto* pointer_at<void*>(pc)
+#define NEXT(units)      \
+    do {                 \
+        pc += (units);   \
+        DISPATCH();      \
+    } while (0)
+#define S(i) fp[pc[i]]
+#define TRAP(message)          \
+    do {                       \
+        trap_text = (message); \
+        goto trap;             \
+    } while (0)
+#define JUMP(offset_index)                    \
+    do {                                      \
+        pc += int32_t(pc[offset_index]);      \
+        DISPATCH();                           \
+    } while (0)
+
+    RELOAD_MEMORY();
+    DISPATCH();
+
+    // ---- Internal ops -------------------------------------------------------------------------
+
+op_Copy: // dst, src
+    S(2) = S(3);
+    NEXT(4);
+op_Const32: // dst, imm32
+    S(2).bits = pc[3];
+    NEXT(4);
+op_Const64: // dst, imm64
+    S(2).bits = u64_at(pc + 3);
+    NEXT(5);
+op_Jump: // rel
+    JUMP(2);
+op_JumpIf: // cond, rel
+    if (S(2).u32() != 0)
+        JUMP(3);
+    NEXT(4);
+op_JumpUnless: // cond, rel
+    if (S(2).u32() == 0)
+        JUMP(3);
+    NEXT(4);
+op_JumpIfI32Eqz: // a, rel
+    if (S(2).u32() == 0)
+        JUMP(3);
+    NEXT(4);
+
+#define JUMP_IF_COMPARE(name, T, op)          \
+    op_##name: /* a, b, rel */                \
+    if (get<T>(S(2)) op get<T>(S(3)))         \
+        JUMP(4);                              \
+    NEXT(5);
+    JUMP_IF_COMPARE(JumpIfI32Eq, uint32_t, ==)
+    JUMP_IF_COMPARE(JumpIfI32Ne, uint32_t, !=)
+    JUMP_IF_COMPARE(JumpIfI32LtS, int32_t, <)
+    JUMP_IF_COMPARE(JumpIfI32LtU, uint32_t, <)
+    JUMP_IF_COMPARE(JumpIfI32GtS, int32_t, >)
+    JUMP_IF_COMPARE(JumpIfI32GtU, uint32_t, >)
+    JUMP_IF_COMPARE(JumpIfI32LeS, int32_t, <=)
+    JUMP_IF_COMPARE(JumpIfI32LeU, uint32_t, <=)
+    JUMP_IF_COMPARE(JumpIfI32GeS, int32_t, >=)
+    JUMP_IF_COMPARE(JumpIfI32GeU, uint32_t, >=)
+#undef JUMP_IF_COMPARE
+
+op_I32AddImm: // dst, a, imm32
+    put(S(2), uint32_t(S(3).u32() + pc[4]));
+    NEXT(5);
+op_I32SubImm: // dst, a, imm32
+    put(S(2), uint32_t(S(3).u32() - pc[4]));
+    NEXT(5);
+
+op_BrTable: { // index, count, rel[count + 1]: the last is the default
+    uint32_t index = S(2).u32();
+    uint32_t count = pc[3];
+    if (index > count)
+        index = count;
+    JUMP(4 + index);
+}
+
+op_Loop: // the fuel check at a loop header
+    if (fuel == 0)
+        goto out_of_fuel;
+    --fuel;
+    NEXT(2);
+
+    // ---- Calls and returns --------------------------------------------------------------------
+
+op_Call: // CompiledFunction*, arg_base
+    callee = pointer_at<const CompiledFunction*>(pc + 2);
+    callee_fp = fp + pc[4];
+    return_pc = pc + 5;
+    goto enter_wasm;
+
+op_CallHost: // Function*, arg_base
+    host = pointer_at<Function*>(pc + 2);
+    callee_fp = fp + pc[4];
+    return_pc = pc + 5;
+    goto enter_host;
+
+op_CallIndirect: { // type id, Table*, index slot, arg_base
+    // https://webassembly.github.io/spec/core/exec/instructions.html#xref-syntax-instructions-syntax-instr-control-mathsf-call-indirect-x-y
+    Table* table = pointer_at<Table*>(pc + 3);
+    uint32_t index = S(5).u32();
+    if (index >= table->size())
+        TRAP("undefined element");
+    Value reference = table->elements()[index];
+    if (reference.is_null())
+        TRAP("uninitialized element");
+    Function* function = reference.function();
+    if (function->m_type_id != pc[2])
+        TRAP("indirect call type mismatch");
+    callee_fp = fp + pc[6];
+    return_pc = pc + 7;
+    if (function->m_code) {
+        callee = function->m_code;
+        goto enter_wasm;
+    }
+    host = function;
+    goto enter_host;
+}
+
+enter_wasm:
+    if (fuel == 0)
+        goto out_of_fuel;
+    if (frame_top == frame_limit || callee_fp + callee->frame_slots > stack_limit)
+        TRAP("call stack exhausted");
+    --fuel;
+    frame_top->return_pc = return_pc;
+    frame_top->fp = fp;
+    frame_top->instance = instance;
+    ++frame_top;
+    fp = callee_fp;
+    if (callee->local_count != callee->param_count)
+        std::memset(fp + callee->param_count, 0, (callee->local_count - callee->param_count) * sizeof(Value));
+    pc = callee->code.data();
+    if (callee->instance != instance) {
+        instance = callee->instance;
+        RELOAD_MEMORY();
+    }
+    DISPATCH();
+
+enter_host: {
+    if (fuel == 0)
+        goto out_of_fuel;
+    --fuel;
+    const FuncType& type = host->m_type;
+    t.host_results.assign(type.results.size(), Value {});
+    HostCall call { *thread, instance, std::span<const Value>(callee_fp, type.params.size()), std::span<Value>(t.host_results), {} };
+    HostOutcome outcome = host->m_host(call);
+    switch (outcome) {
+    case HostOutcome::Return:
+        std::copy(t.host_results.begin(), t.host_results.end(), callee_fp);
+        // The host may have grown the memory.
+        RELOAD_MEMORY();
+        pc = return_pc;
+        DISPATCH();
+    case HostOutcome::Trap:
+        TRAP(call.trap_message.empty() ? std::string("host function trapped") : std::move(call.trap_message));
+    case HostOutcome::Suspend:
+        t.suspended_function = host;
+        t.suspended_slots = callee_fp;
+        t.awaiting_host = true;
+        pc = return_pc;
+        state = RunState::Suspended;
+        goto save;
+    }
+    TRAP("host function returned an unknown outcome");
+}
+
+op_Return0:
+    goto leave;
+op_Return1: // src
+    fp[0] = S(2);
+    goto leave;
+op_ReturnN: // count, src
+    std::memmove(fp, fp + pc[3], pc[2] * sizeof(Value));
+    goto leave;
+leave:
+    --frame_top;
+    pc = frame_top->return_pc;
+    fp = frame_top->fp;
+    instance = frame_top->instance;
+    // Same instance or not, the callee may have grown the memory.
+    RELOAD_MEMORY();
+    DISPATCH();
+
+op_Halt: // the end of the top-level call: results are at the base of the stack
+    thread->m_results.assign(fp, fp + t.result_count);
+    t.active = false;
+    state = RunState::Finished;
+    goto done;
+
+    // ---- Parametric, variables, references ----------------------------------------------------
+
+op_Select: { // dst, a, b, cond
+    Value chosen = S(5).u32() != 0 ? S(3) : S(4);
+    S(2) = chosen;
+    NEXT(6);
+}
+op_GlobalGet: // dst, Value*
+    S(2) = *pointer_at<Value*>(pc + 3);
+    NEXT(5);
+op_GlobalSet: // src, Value*
+    *pointer_at<Value*>(pc + 3) = S(2);
+    NEXT(5);
+op_RefIsNull: // dst, a
+    put(S(2), uint32_t(S(3).bits == 0));
+    NEXT(4);
+
+    // ---- Tables -------------------------------------------------------------------------------
+
+op_TableGet: { // dst, index, Table*
+    Table* table = pointer_at<Table*>(pc + 4);
+    uint32_t index = S(3).u32();
+    if (index >= table->size())
+        TRAP("out of bounds table access");
+    S(2) = table->elements()[index];
+    NEXT(6);
+}
+op_TableSet: { // index, value, Table*
+    Table* table = pointer_at<Table*>(pc + 4);
+    uint32_t index = S(2).u32();
+    if (index >= table->size())
+        TRAP("out of bounds table access");
+    table->elements()[index] = S(3);
+    NEXT(6);
+}
+op_TableSize: // dst, Table*
+    put(S(2), pointer_at<Table*>(pc + 3)->size());
+    NEXT(5);
+op_TableGrow: { // dst, init, delta, Table*
+    Table* table = pointer_at<Table*>(pc + 5);
+    auto old_size = table->grow(S(4).u32(), S(3));
+    put(S(2), old_size ? *old_size : uint32_t(-1));
+    NEXT(7);
+}
+op_TableFill: { // index, value, count, Table*
+    Table* table = pointer_at<Table*>(pc + 5);
+    uint32_t index = S(2).u32();
+    uint32_t count = S(4).u32();
+    if (uint64_t(index) + count > table->size())
+        TRAP("out of bounds table access");
+    std::fill_n(table->elements().begin() + index, count, S(3));
+    NEXT(7);
+}
+op_TableCopy: { // destination, source, count, destination Table*, source Table*
+    Table* destination_table = pointer_at<Table*>(pc + 5);
+    Table* source_table = pointer_at<Table*>(pc + 7);
+    uint32_t destination = S(2).u32();
+    uint32_t source = S(3).u32();
+    uint32_t count = S(4).u32();
+    if (uint64_t(source) + count > source_table->size() || uint64_t(destination) + count > destination_table->size())
+        TRAP("out of bounds table access");
+    if (count != 0)
+        std::memmove(destination_table->elements().data() + destination, source_table->elements().data() + source, count * sizeof(Value));
+    NEXT(9);
+}
+op_TableInit: { // destination, source, count, Table*, Instance*, element index
+    Table* table = pointer_at<Table*>(pc + 5);
+    const std::vector<Value>& segment = pointer_at<Instance*>(pc + 7)->m_element_segments[pc[9]];
+    uint32_t destination = S(2).u32();
+    uint32_t source = S(3).u32();
+    uint32_t count = S(4).u32();
+    if (uint64_t(source) + count > segment.size() || uint64_t(destination) + count > table->size())
+        TRAP("out of bounds table access");
+    std::copy_n(segment.begin() + source, count, table->elements().begin() + destination);
+    NEXT(10);
+}
+op_ElemDrop: { // Instance*, element index
+    auto& segment = pointer_at<Instance*>(pc + 2)->m_element_segments[pc[4]];
+    segment.clear();
+    segment.shrink_to_fit();
+    NEXT(5);
+}
+
+    // ---- Memory -------------------------------------------------------------------------------
+    // https://webassembly.github.io/spec/core/exec/instructions.html#memory-instructions
+    // The effective address is 33 bits wide (u32 address + u32 offset), so adding the width
+    // cannot overflow 64 bits.
+
+#define LOAD(name, MemoryType, ResultType)                                  \
+    op_##name: { /* dst, address, offset */                                  \
+        uint64_t address = uint64_t(S(3).u32()) + pc[4];                     \
+        if (address + sizeof(MemoryType) > memory_size) {                    \
+            trap_address = address;                                          \
+            trap_width = sizeof(MemoryType);                                 \
+            goto memory_out_of_bounds;                                       \
+        }                                                                    \
+        MemoryType loaded;                                                   \
+        std::memcpy(&loaded, memory_base + address, sizeof(MemoryType));     \
+        put(S(2), ResultType(loaded));                                       \
+        NEXT(5);                                                             \
+    }
+    LOAD(I32Load, uint32_t, uint32_t)
+    LOAD(I64Load, uint64_t, uint64_t)
+    LOAD(F32Load, uint32_t, uint32_t)
+    LOAD(F64Load, uint64_t, uint64_t)
+    LOAD(I32Load8S, int8_t, int32_t)
+    LOAD(I32Load8U, uint8_t, uint32_t)
+    LOAD(I32Load16S, int16_t, int32_t)
+    LOAD(I32Load16U, uint16_t, uint32_t)
+    LOAD(I64Load8S, int8_t, int64_t)
+    LOAD(I64Load8U, uint8_t, uint64_t)
+    LOAD(I64Load16S, int16_t, int64_t)
+    LOAD(I64Load16U, uint16_t, uint64_t)
+    LOAD(I64Load32S, int32_t, int64_t)
+    LOAD(I64Load32U, uint32_t, uint64_t)
+#undef LOAD
+
+#define STORE(name, MemoryType)                                             \
+    op_##name: { /* address, value, offset */                                \
+        uint64_t address = uint64_t(S(2).u32()) + pc[4];                     \
+        if (address + sizeof(MemoryType) > memory_size) {                    \
+            trap_address = address;                                          \
+            trap_width = sizeof(MemoryType);                                 \
+            goto memory_out_of_bounds;                                       \
+        }                                                                    \
+        MemoryType stored = MemoryType(S(3).bits);                           \
+        std::memcpy(memory_base + address, &stored, sizeof(MemoryType));     \
+        NEXT(5);                                                             \
+    }
+    STORE(I32Store, uint32_t)
+    STORE(I64Store, uint64_t)
+    STORE(F32Store, uint32_t)
+    STORE(F64Store, uint64_t)
+    STORE(I32Store8, uint8_t)
+    STORE(I32Store16, uint16_t)
+    STORE(I64Store8, uint8_t)
+    STORE(I64Store16, uint16_t)
+    STORE(I64Store32, uint32_t)
+#undef STORE
+
+op_MemorySize: // dst
+    put(S(2), uint32_t(memory_size / k_page_size));
+    NEXT(3);
+op_MemoryGrow: { // dst, delta, Memory*
+    auto old_pages = pointer_at<Memory*>(pc + 4)->grow(S(3).u32());
+    put(S(2), old_pages ? *old_pages : uint32_t(-1));
+    RELOAD_MEMORY();
+    NEXT(6);
+}
+op_MemoryInit: { // destination, source, count, Instance*, data index
+    Instance* owner = pointer_at<Instance*>(pc + 5);
+    uint32_t index = pc[7];
+    const auto& bytes = owner->module().module().datas[index].bytes;
+    uint64_t length = owner->m_dropped_datas[index] ? 0 : bytes.size();
+    uint64_t destination = S(2).u32();
+    uint64_t source = S(3).u32();
+    uint64_t count = S(4).u32();
+    if (source + count > length || destination + count > memory_size) {
+        trap_address = source + count > length ? source : destination;
+        trap_width = count;
+        if (source + count > length)
+            TRAP("out of bounds memory access: data segment " + std::to_string(index) + " " + std::to_string(source) + "+" + std::to_string(count) + " > " + std::to_string(length));
+        goto memory_out_of_bounds;
+    }
+    if (count != 0)
+        std::memcpy(memory_base + destination, bytes.data() + source, count);
+    NEXT(8);
+}
+op_DataDrop: // Instance*, data index
+    pointer_at<Instance*>(pc + 2)->m_dropped_datas[pc[4]] = true;
+    NEXT(5);
+op_MemoryCopy: { // destination, source, count
+    uint64_t destination = S(2).u32();
+    uint64_t source = S(3).u32();
+    uint64_t count = S(4).u32();
+    if (source + count > memory_size || destination + count > memory_size) {
+        trap_address = source + count > memory_size ? source : destination;
+        trap_width = count;
+        goto memory_out_of_bounds;
+    }
+    if (count != 0)
+        std::memmove(memory_base + destination, memory_base + source, count);
+    NEXT(5);
+}
+op_MemoryFill: { // destination, value, count
+    uint64_t destination = S(2).u32();
+    uint64_t count = S(4).u32();
+    if (destination + count > memory_size) {
+        trap_address = destination;
+        trap_width = count;
+        goto memory_out_of_bounds;
+    }
+    if (count != 0)
+        std::memset(memory_base + destination, int(uint8_t(S(3).bits)), count);
+    NEXT(5);
+}
+
+    // ---- Numeric ------------------------------------------------------------------------------
+    // https://webassembly.github.io/spec/core/exec/numerics.html
+
+#define UNARY(name, In, expression)   \
+    op_##name: { /* dst, a */          \
+        In a = get<In>(S(3));          \
+        put(S(2), (expression));       \
+        NEXT(4);                       \
+    }
+#define BINARY(name, In, expression)  \
+    op_##name: { /* dst, a, b */       \
+        In a = get<In>(S(3));          \
+        In b = get<In>(S(4));          \
+        put(S(2), (expression));       \
+        NEXT(5);                       \
+    }
+
+    UNARY(I32Eqz, uint32_t, uint32_t(a == 0))
+    BINARY(I32Eq, uint32_t, uint32_t(a == b))
+    BINARY(I32Ne, uint32_t, uint32_t(a != b))
+    BINARY(I32LtS, int32_t, uint32_t(a < b))
+    BINARY(I32LtU, uint32_t, uint32_t(a < b))
+    BINARY(I32GtS, int32_t, uint32_t(a > b))
+    BINARY(I32GtU, uint32_t, uint32_t(a > b))
+    BINARY(I32LeS, int32_t, uint32_t(a <= b))
+    BINARY(I32LeU, uint32_t, uint32_t(a <= b))
+    BINARY(I32GeS, int32_t, uint32_t(a >= b))
+    BINARY(I32GeU, uint32_t, uint32_t(a >= b))
+
+    UNARY(I64Eqz, uint64_t, uint32_t(a == 0))
+    BINARY(I64Eq, uint64_t, uint32_t(a == b))
+    BINARY(I64Ne, uint64_t, uint32_t(a != b))
+    BINARY(I64LtS, int64_t, uint32_t(a < b))
+    BINARY(I64LtU, uint64_t, uint32_t(a < b))
+    BINARY(I64GtS, int64_t, uint32_t(a > b))
+    BINARY(I64GtU, uint64_t, uint32_t(a > b))
+    BINARY(I64LeS, int64_t, uint32_t(a <= b))
+    BINARY(I64LeU, uint64_t, uint32_t(a <= b))
+    BINARY(I64GeS, int64_t, uint32_t(a >= b))
+    BINARY(I64GeU, uint64_t, uint32_t(a >= b))
+
+    BINARY(F32Eq, float, uint32_t(a == b))
+    BINARY(F32Ne, float, uint32_t(a != b))
+    BINARY(F32Lt, float, uint32_t(a < b))
+    BINARY(F32Gt, float, uint32_t(a > b))
+    BINARY(F32Le, float, uint32_t(a <= b))
+    BINARY(F32Ge, float, uint32_t(a >= b))
+    BINARY(F64Eq, double, uint32_t(a == b))
+    BINARY(F64Ne, double, uint32_t(a != b))
+    BINARY(F64Lt, double, uint32_t(a < b))
+    BINARY(F64Gt, double, uint32_t(a > b))
+    BINARY(F64Le, double, uint32_t(a <= b))
+    BINARY(F64Ge, double, uint32_t(a >= b))
+
+    UNARY(I32Clz, uint32_t, uint32_t(std::countl_zero(a)))
+    UNARY(I32Ctz, uint32_t, uint32_t(std::countr_zero(a)))
+    UNARY(I32Popcnt, uint32_t, uint32_t(std::popcount(a)))
+    BINARY(I32Add, uint32_t, uint32_t(a + b))
+    BINARY(I32Sub, uint32_t, uint32_t(a - b))
+    BINARY(I32Mul, uint32_t, uint32_t(a * b))
+    op_I32DivS: { // dst, a, b
+        int32_t a = get<int32_t>(S(3));
+        int32_t b = get<int32_t>(S(4));
+        if (b == 0)
+            TRAP("integer divide by zero");
+        if (a == INT32_MIN && b == -1)
+            TRAP("integer overflow");
+        put(S(2), int32_t(a / b));
+        NEXT(5);
+    }
+    op_I32DivU: {
+        uint32_t a = get<uint32_t>(S(3));
+        uint32_t b = get<uint32_t>(S(4));
+        if (b == 0)
+            TRAP("integer divide by zero");
+        put(S(2), uint32_t(a / b));
+        NEXT(5);
+    }
+    op_I32RemS: {
+        int32_t a = get<int32_t>(S(3));
+        int32_t b = get<int32_t>(S(4));
+        if (b == 0)
+            TRAP("integer divide by zero");
+        put(S(2), b == -1 ? int32_t(0) : int32_t(a % b));
+        NEXT(5);
+    }
+    op_I32RemU: {
+        uint32_t a = get<uint32_t>(S(3));
+        uint32_t b = get<uint32_t>(S(4));
+        if (b == 0)
+            TRAP("integer divide by zero");
+        put(S(2), uint32_t(a % b));
+        NEXT(5);
+    }
+    BINARY(I32And, uint32_t, uint32_t(a & b))
+    BINARY(I32Or, uint32_t, uint32_t(a | b))
+    BINARY(I32Xor, uint32_t, uint32_t(a ^ b))
+    BINARY(I32Shl, uint32_t, uint32_t(a << (b & 31)))
+    BINARY(I32ShrS, uint32_t, int32_t(int32_t(a) >> (b & 31)))
+    BINARY(I32ShrU, uint32_t, uint32_t(a >> (b & 31)))
+    BINARY(I32Rotl, uint32_t, uint32_t(std::rotl(a, int(b & 31))))
+    BINARY(I32Rotr, uint32_t, uint32_t(std::rotr(a, int(b & 31))))
+
+    UNARY(I64Clz, uint64_t, uint64_t(std::countl_zero(a)))
+    UNARY(I64Ctz, uint64_t, uint64_t(std::countr_zero(a)))
+    UNARY(I64Popcnt, uint64_t, uint64_t(std::popcount(a)))
+    BINARY(I64Add, uint64_t, uint64_t(a + b))
+    BINARY(I64Sub, uint64_t, uint64_t(a - b))
+    BINARY(I64Mul, uint64_t, uint64_t(a * b))
+    op_I64DivS: {
+        int64_t a = get<int64_t>(S(3));
+        int64_t b = get<int64_t>(S(4));
+        if (b == 0)
+            TRAP("integer divide by zero");
+        if (a == INT64_MIN && b == -1)
+            TRAP("integer overflow");
+        put(S(2), int64_t(a / b));
+        NEXT(5);
+    }
+    op_I64DivU: {
+        uint64_t a = get<uint64_t>(S(3));
+        uint64_t b = get<uint64_t>(S(4));
+        if (b == 0)
+            TRAP("integer divide by zero");
+        put(S(2), uint64_t(a / b));
+        NEXT(5);
+    }
+    op_I64RemS: {
+        int64_t a = get<int64_t>(S(3));
+        int64_t b = get<int64_t>(S(4));
+        if (b == 0)
+            TRAP("integer divide by zero");
+        put(S(2), b == -1 ? int64_t(0) : int64_t(a % b));
+        NEXT(5);
+    }
+    op_I64RemU: {
+        uint64_t a = get<uint64_t>(S(3));
+        uint64_t b = get<uint64_t>(S(4));
+        if (b == 0)
+            TRAP("integer divide by zero");
+        put(S(2), uint64_t(a % b));
+        NEXT(5);
+    }
+    BINARY(I64And, uint64_t, uint64_t(a & b))
+    BINARY(I64Or, uint64_t, uint64_t(a | b))
+    BINARY(I64Xor, uint64_t, uint64_t(a ^ b))
+    BINARY(I64Shl, uint64_t, uint64_t(a << (b & 63)))
+    BINARY(I64ShrS, uint64_t, int64_t(int64_t(a) >> (b & 63)))
+    BINARY(I64ShrU, uint64_t, uint64_t(a >> (b & 63)))
+    BINARY(I64Rotl, uint64_t, uint64_t(std::rotl(a, int(b & 63))))
+    BINARY(I64Rotr, uint64_t, uint64_t(std::rotr(a, int(b & 63))))
+
+    UNARY(F32Abs, float, numerics::abs(a))
+    UNARY(F32Neg, float, numerics::neg(a))
+    UNARY(F32Ceil, float, std::ceil(a))
+    UNARY(F32Floor, float, std::floor(a))
+    UNARY(F32Trunc, float, std::trunc(a))
+    UNARY(F32Nearest, float, numerics::nearest(a))
+    UNARY(F32Sqrt, float, std::sqrt(a))
+    BINARY(F32Add, float, a + b)
+    BINARY(F32Sub, float, a - b)
+    BINARY(F32Mul, float, a * b)
+    BINARY(F32Div, float, a / b)
+    BINARY(F32Min, float, numerics::min(a, b))
+    BINARY(F32Max, float, numerics::max(a, b))
+    BINARY(F32Copysign, float, numerics::copysign(a, b))
+
+    UNARY(F64Abs, double, numerics::abs(a))
+    UNARY(F64Neg, double, numerics::neg(a))
+    UNARY(F64Ceil, double, std::ceil(a))
+    UNARY(F64Floor, double, std::floor(a))
+    UNARY(F64Trunc, double, std::trunc(a))
+    UNARY(F64Nearest, double, numerics::nearest(a))
+    UNARY(F64Sqrt, double, std::sqrt(a))
+    BINARY(F64Add, double, a + b)
+    BINARY(F64Sub, double, a - b)
+    BINARY(F64Mul, double, a * b)
+    BINARY(F64Div, double, a / b)
+    BINARY(F64Min, double, numerics::min(a, b))
+    BINARY(F64Max, double, numerics::max(a, b))
+    BINARY(F64Copysign, double, numerics::copysign(a, b))
+
+    UNARY(I32WrapI64, uint64_t, uint32_t(a))
+    UNARY(I64ExtendI32S, int32_t, int64_t(a))
+    UNARY(I64ExtendI32U, uint32_t, uint64_t(a))
+    UNARY(F32ConvertI32S, int32_t, float(a))
+    UNARY(F32ConvertI32U, uint32_t, float(a))
+    UNARY(F32ConvertI64S, int64_t, float(a))
+    UNARY(F32ConvertI64U, uint64_t, float(a))
+    UNARY(F32DemoteF64, double, float(a))
+    UNARY(F64ConvertI32S, int32_t, double(a))
+    UNARY(F64ConvertI32U, uint32_t, double(a))
+    UNARY(F64ConvertI64S, int64_t, double(a))
+    UNARY(F64ConvertI64U, uint64_t, double(a))
+    UNARY(F64PromoteF32, float, double(a))
+    UNARY(I32ReinterpretF32, uint32_t, a)
+    UNARY(I64ReinterpretF64, uint64_t, a)
+    UNARY(F32ReinterpretI32, uint32_t, a)
+    UNARY(F64ReinterpretI64, uint64_t, a)
+
+    UNARY(I32Extend8S, uint32_t, int32_t(int8_t(a)))
+    UNARY(I32Extend16S, uint32_t, int32_t(int16_t(a)))
+    UNARY(I64Extend8S, uint64_t, int64_t(int8_t(a)))
+    UNARY(I64Extend16S, uint64_t, int64_t(int16_t(a)))
+    UNARY(I64Extend32S, uint64_t, int64_t(int32_t(a)))
+
+#define TRUNCATE(name, Int, Float)                                                        \
+    op_##name: { /* dst, a */                                                              \
+        Int result;                                                                        \
+        switch (numerics::truncate<Int, Float>(get<Float>(S(3)), result)) {               \
+        case numerics::TruncStatus::Ok:                                                    \
+            break;                                                                         \
+        case numerics::TruncStatus::NaN:                                                   \
+            TRAP("invalid conversion to integer");                                         \
+        case numerics::TruncStatus::Overflow:                                              \
+            TRAP("integer overflow");                                                      \
+        }                                                                                  \
+        put(S(2), result);                                                                 \
+        NEXT(4);                                                                           \
+    }
+    TRUNCATE(I32TruncF32S, int32_t, float)
+    TRUNCATE(I32TruncF32U, uint32_t, float)
+    TRUNCATE(I32TruncF64S, int32_t, double)
+    TRUNCATE(I32TruncF64U, uint32_t, double)
+    TRUNCATE(I64TruncF32S, int64_t, float)
+    TRUNCATE(I64TruncF32U, uint64_t, float)
+    TRUNCATE(I64TruncF64S, int64_t, double)
+    TRUNCATE(I64TruncF64U, uint64_t, double)
+#undef TRUNCATE
+
+    UNARY(I32TruncSatF32S, float, numerics::truncate_saturating<int32_t>(a))
+    UNARY(I32TruncSatF32U, float, numerics::truncate_saturating<uint32_t>(a))
+    UNARY(I32TruncSatF64S, double, numerics::truncate_saturating<int32_t>(a))
+    UNARY(I32TruncSatF64U, double, numerics::truncate_saturating<uint32_t>(a))
+    UNARY(I64TruncSatF32S, float, numerics::truncate_saturating<int64_t>(a))
+    UNARY(I64TruncSatF32U, float, numerics::truncate_saturating<uint64_t>(a))
+    UNARY(I64TruncSatF64S, double, numerics::truncate_saturating<int64_t>(a))
+    UNARY(I64TruncSatF64U, double, numerics::truncate_saturating<uint64_t>(a))
+#undef UNARY
+#undef BINARY
+
+op_Unreachable:
+    TRAP("unreachable");
+
+    // Rows of the opcode table the compiler never emits: structured control, locals and
+    // constants compile to the internal ops above.
+op_Nop:
+op_Block:
+op_If:
+op_Else:
+op_End:
+op_Br:
+op_BrIf:
+op_Return:
+op_RefNull:
+op_RefFunc:
+op_Drop:
+op_SelectTyped:
+op_LocalGet:
+op_LocalSet:
+op_LocalTee:
+op_I32Const:
+op_I64Const:
+op_F32Const:
+op_F64Const:
+    TRAP("internal error: an instruction the compiler never emits");
+
+    // ---- Leaving the loop ---------------------------------------------------------------------
+
+out_of_fuel:
+    state = RunState::OutOfFuel;
+    goto save;
+
+memory_out_of_bounds:
+    trap_text = memory_trap(trap_address, trap_width, memory_size);
+    goto trap;
+
+trap:
+    thread->m_trap_message = std::move(trap_text);
+    t.active = false;
+    state = RunState::Trapped;
+    goto done;
+
+save:
+    t.pc = pc;
+    t.fp = fp;
+    t.frame_top = frame_top;
+    t.instance = instance;
+    goto done;
+
+done:
+    thread->m_fuel_consumed += budget - fuel;
+    thread->m_state = state;
+    return state;
+
+#undef RELOAD_MEMORY
+#undef DISPATCH
+#undef NEXT
+#undef S
+#undef TRAP
+#undef JUMP
+}
+
+} // namespace hashos::wasm

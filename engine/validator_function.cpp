@@ -1,0 +1,581 @@
+// FunctionValidator: type-checks one function body with the operand stack and control stack of
+// the spec's validation algorithm, and measures the deepest operand stack the body reaches.
+// https://webassembly.github.io/spec/core/appendix/algorithm.html
+// https://webassembly.github.io/spec/core/valid/instructions.html
+#include "engine/validator_context.h"
+
+#include <algorithm>
+#include <array>
+#include <string>
+
+namespace hashos::wasm::validation {
+
+namespace {
+
+// The spec algorithm's Unknown: the type of an operand popped from the polymorphic stack after
+// an unconditional branch. 0x00 is no value type's encoding.
+constexpr ValType k_unknown = static_cast<ValType>(0x00);
+
+// One entry per byte value, entry i being ValType(i): a one-value block type can then be viewed
+// as a one-element span of this table, like the spans that point into module.types.
+constexpr std::array<ValType, 128> build_value_type_table()
+{
+    std::array<ValType, 128> table {};
+    for (size_t i = 0; i < table.size(); ++i)
+        table[i] = static_cast<ValType>(i);
+    return table;
+}
+constexpr std::array<ValType, 128> k_value_types = build_value_type_table();
+
+using TypeList = std::span<const ValType>;
+
+bool same_types(TypeList a, TypeList b)
+{
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
+}
+
+ValType value_type_from_letter(char letter)
+{
+    switch (letter) {
+    case 'i':
+        return ValType::I32;
+    case 'l':
+        return ValType::I64;
+    case 'f':
+        return ValType::F32;
+    default:
+        return ValType::F64;
+    }
+}
+
+bool is_numeric_or_unknown(ValType type)
+{
+    return type == k_unknown || type == ValType::I32 || type == ValType::I64 || type == ValType::F32
+        || type == ValType::F64;
+}
+
+struct ControlFrame {
+    Opcode opcode;
+    TypeList params;
+    TypeList results;
+    uint32_t height;  // operand stack size when the frame was entered (after its params are popped)
+    bool unreachable; // an unconditional branch happened: the rest of the frame is stack-polymorphic
+    uint32_t br_table_stamp; // the last br_table that checked this label, to check each label once
+
+    // A branch to a loop goes back to its start and so carries the loop's params.
+    TypeList label_types() const { return opcode == Opcode::Loop ? params : results; }
+};
+
+class FunctionValidator {
+public:
+    FunctionValidator(const Context& context, uint32_t function_index, const FunctionBody& body)
+        : m_function_index(function_index)
+        , m_context(context)
+        , m_module(*context.module)
+        , m_body(body)
+        , m_type(context.function_type(function_index))
+    {
+    }
+
+    Result<uint32_t> run();
+
+private:
+    Result<void> validate(const Instruction& instruction);
+    Result<void> validate_simple(const Instruction& instruction);
+    Result<void> validate_block(const Instruction& instruction);
+    Result<void> validate_br_table(const Instruction& instruction);
+    Result<void> validate_memory_access(const Instruction& instruction);
+
+    void push(ValType type)
+    {
+        m_values.push_back(type);
+        if (m_values.size() > m_max_height)
+            m_max_height = m_values.size();
+    }
+    void push(TypeList types)
+    {
+        for (ValType type : types)
+            push(type);
+    }
+    Result<ValType> pop()
+    {
+        const ControlFrame& frame = m_controls.back();
+        if (m_values.size() == frame.height) {
+            if (frame.unreachable)
+                return k_unknown;
+            return Error("type mismatch");
+        }
+        ValType type = m_values.back();
+        m_values.pop_back();
+        return type;
+    }
+    Result<ValType> pop(ValType expected)
+    {
+        ValType actual = TRY(pop());
+        if (actual != expected && actual != k_unknown && expected != k_unknown)
+            return Error("type mismatch");
+        return actual;
+    }
+    Result<void> pop(TypeList types)
+    {
+        for (size_t i = types.size(); i-- > 0;)
+            TRY(pop(types[i]));
+        return {};
+    }
+    Result<ValType> pop_reference()
+    {
+        ValType actual = TRY(pop());
+        if (actual != k_unknown && !is_reference(actual))
+            return Error("type mismatch");
+        return actual;
+    }
+
+    // table.copy, table.init, memory.copy, memory.init and memory.fill each take three i32s.
+    Result<void> pop_three_i32s()
+    {
+        for (int i = 0; i < 3; ++i)
+            TRY(pop(ValType::I32));
+        return {};
+    }
+
+    void push_control(Opcode opcode, TypeList params, TypeList results)
+    {
+        m_controls.push_back({ opcode, params, results, uint32_t(m_values.size()), false, 0 });
+        push(params);
+    }
+    Result<ControlFrame> pop_control()
+    {
+        ControlFrame frame = m_controls.back();
+        TRY(pop(frame.results));
+        if (m_values.size() != frame.height)
+            return Error("type mismatch");
+        m_controls.pop_back();
+        return frame;
+    }
+    void mark_unreachable()
+    {
+        ControlFrame& frame = m_controls.back();
+        m_values.resize(frame.height);
+        frame.unreachable = true;
+    }
+    Result<ControlFrame*> label(uint32_t depth)
+    {
+        if (depth >= m_controls.size())
+            return with_index("unknown label", depth);
+        return &m_controls[m_controls.size() - 1 - depth];
+    }
+
+    Result<ValType> local_type(uint32_t index) const
+    {
+        if (index < m_type.params.size())
+            return m_type.params[index];
+        uint64_t declared = uint64_t(index) - m_type.params.size();
+        if (declared < m_body.locals.size())
+            return m_body.locals[declared];
+        return with_index("unknown local", index);
+    }
+    Result<const GlobalType*> global(uint32_t index) const
+    {
+        if (index >= m_context.globals.size())
+            return with_index("unknown global", index);
+        return &m_context.globals[index];
+    }
+    Result<const TableType*> table(uint32_t index) const
+    {
+        if (index >= m_context.tables.size())
+            return with_index("unknown table", index);
+        return &m_context.tables[index];
+    }
+    Result<void> memory(uint32_t index) const
+    {
+        if (index >= m_context.memory_count)
+            return with_index("unknown memory", index);
+        return {};
+    }
+    Result<ValType> element(uint32_t index) const
+    {
+        if (index >= m_context.element_types.size())
+            return with_index("unknown elem segment", index);
+        return m_context.element_types[index];
+    }
+    Result<void> data(uint32_t index) const
+    {
+        // Not from the spec's validation rules: without a data count section the binary is
+        // malformed, which the decoder reports; this keeps the compiler safe if it did not.
+        if (!m_context.data_count)
+            return Error("data count section required");
+        if (index >= *m_context.data_count)
+            return with_index("unknown data segment", index);
+        return {};
+    }
+    Result<const FuncType*> function_type(uint32_t index) const
+    {
+        if (index >= m_context.function_count())
+            return with_index("unknown function", index);
+        return &m_context.function_type(index);
+    }
+    Result<const FuncType*> type(uint32_t index) const
+    {
+        if (index >= m_module.types.size())
+            return with_index("unknown type", index);
+        return &m_module.types[index];
+    }
+
+    uint32_t m_function_index;
+    const Context& m_context;
+    const Module& m_module;
+    const FunctionBody& m_body;
+    const FuncType& m_type;
+
+    // Both stacks live on the heap, so deep nesting in a hostile module costs memory, not C++ stack.
+    std::vector<ValType> m_values;
+    std::vector<ControlFrame> m_controls;
+    size_t m_max_height = 0;
+    uint32_t m_br_table_count = 0;
+};
+
+Result<uint32_t> FunctionValidator::run()
+{
+    const auto& instructions = m_body.instructions;
+    for (ValType local : m_body.locals) {
+        if (local == ValType::V128)
+            return Error("SIMD (v128) is not supported (function " + std::to_string(m_function_index) + ")");
+    }
+    push_control(Opcode::Block, {}, m_type.results);
+    // The function's params are locals, not operands: push_control pushed none.
+    for (size_t i = 0; i < instructions.size(); ++i) {
+        if (m_controls.empty()) {
+            // Not from the spec: the decoder ends the body at the matching end; this is defence.
+            return Error("operators remaining after end of function (function " + std::to_string(m_function_index)
+                + ", instruction " + std::to_string(i) + ")");
+        }
+        auto result = validate(instructions[i]);
+        if (result.is_error()) {
+            return Error(result.error().message() + " (function " + std::to_string(m_function_index) + ", instruction "
+                + std::to_string(i) + ": " + std::string(name(instructions[i].op)) + ")");
+        }
+    }
+    if (!m_controls.empty())
+        return Error("unexpected end of function body (function " + std::to_string(m_function_index) + ")");
+    return uint32_t(m_max_height);
+}
+
+Result<void> FunctionValidator::validate_block(const Instruction& instruction)
+{
+    TypeList params;
+    TypeList results;
+    const BlockType& block_type = instruction.block_type;
+    switch (block_type.kind) {
+    case BlockType::Kind::Empty:
+        break;
+    case BlockType::Kind::Value:
+        if (block_type.value == ValType::V128)
+            return Error("SIMD (v128) is not supported");
+        results = TypeList(&k_value_types[static_cast<uint8_t>(block_type.value) & 0x7F], 1);
+        break;
+    case BlockType::Kind::TypeIndex: {
+        const FuncType* function_type = TRY(type(block_type.type_index));
+        params = function_type->params;
+        results = function_type->results;
+        break;
+    }
+    }
+    if (instruction.op == Opcode::If)
+        TRY(pop(ValType::I32));
+    TRY(pop(params));
+    push_control(instruction.op, params, results);
+    return {};
+}
+
+// https://webassembly.github.io/spec/core/valid/instructions.html#valid-br-table
+// The spec algorithm pops and re-pushes each label's types; checking the operands in place is
+// the same test without moving values. A label already checked by this br_table is skipped, so
+// repeated targets cost nothing.
+Result<void> FunctionValidator::validate_br_table(const Instruction& instruction)
+{
+    TRY(pop(ValType::I32));
+    uint32_t begin = instruction.label_table.begin;
+    uint32_t count = instruction.label_table.count;
+    if (uint64_t(begin) + count >= m_body.label_tables.size())
+        return Error("br_table label table out of range");
+    const ControlFrame* default_frame = TRY(label(m_body.label_tables[begin + count]));
+    TypeList default_types = default_frame->label_types();
+    size_t arity = default_types.size();
+    uint32_t stamp = ++m_br_table_count;
+    const ControlFrame& current = m_controls.back();
+    for (uint32_t i = 0; i < count; ++i) {
+        ControlFrame* target = TRY(label(m_body.label_tables[begin + i]));
+        if (target->br_table_stamp == stamp)
+            continue;
+        target->br_table_stamp = stamp;
+        TypeList types = target->label_types();
+        if (types.size() != arity)
+            return Error("type mismatch");
+        if (types.data() == default_types.data())
+            continue;
+        for (size_t j = 0; j < arity; ++j) {
+            // Operand j of the label, counted from the bottom of the `arity` topmost operands.
+            size_t from_top = arity - j;
+            size_t available = m_values.size() - current.height;
+            if (from_top > available) {
+                if (!current.unreachable)
+                    return Error("type mismatch");
+                continue;
+            }
+            ValType actual = m_values[m_values.size() - from_top];
+            if (actual != k_unknown && actual != types[j])
+                return Error("type mismatch");
+        }
+    }
+    TRY(pop(default_types));
+    mark_unreachable();
+    return {};
+}
+
+// https://webassembly.github.io/spec/core/valid/instructions.html#memory-instructions
+Result<void> FunctionValidator::validate_memory_access(const Instruction& instruction)
+{
+    TRY(memory(0));
+    uint32_t width = info(instruction.op).width;
+    if (instruction.memory.align >= 32 || (uint64_t(1) << instruction.memory.align) > width)
+        return Error("alignment must not be larger than natural");
+    return validate_simple(instruction);
+}
+
+// An instruction typed entirely by its row in engine/opcodes.def.
+Result<void> FunctionValidator::validate_simple(const Instruction& instruction)
+{
+    const OpcodeInfo& row = info(instruction.op);
+    for (size_t i = row.params.size(); i-- > 0;)
+        TRY(pop(value_type_from_letter(row.params[i])));
+    for (char letter : row.results)
+        push(value_type_from_letter(letter));
+    return {};
+}
+
+Result<void> FunctionValidator::validate(const Instruction& instruction)
+{
+    switch (instruction.op) {
+    case Opcode::Unreachable:
+        mark_unreachable();
+        return {};
+    case Opcode::Block:
+    case Opcode::Loop:
+    case Opcode::If:
+        return validate_block(instruction);
+    case Opcode::Else: {
+        if (m_controls.back().opcode != Opcode::If)
+            return Error("else without matching if");
+        ControlFrame frame = TRY(pop_control());
+        push_control(Opcode::Else, frame.params, frame.results);
+        return {};
+    }
+    case Opcode::End: {
+        ControlFrame frame = TRY(pop_control());
+        // An if without else has an implicit empty else, which passes its params through.
+        if (frame.opcode == Opcode::If && !same_types(frame.params, frame.results))
+            return Error("type mismatch");
+        if (!m_controls.empty())
+            push(frame.results);
+        return {};
+    }
+    case Opcode::Br: {
+        const ControlFrame* target = TRY(label(instruction.index));
+        TRY(pop(target->label_types()));
+        mark_unreachable();
+        return {};
+    }
+    case Opcode::BrIf: {
+        const ControlFrame* target = TRY(label(instruction.index));
+        TypeList types = target->label_types();
+        TRY(pop(ValType::I32));
+        TRY(pop(types));
+        push(types);
+        return {};
+    }
+    case Opcode::BrTable:
+        return validate_br_table(instruction);
+    case Opcode::Return:
+        TRY(pop(TypeList(m_type.results)));
+        mark_unreachable();
+        return {};
+    case Opcode::Call: {
+        const FuncType* callee = TRY(function_type(instruction.index));
+        TRY(pop(TypeList(callee->params)));
+        push(TypeList(callee->results));
+        return {};
+    }
+    case Opcode::CallIndirect: {
+        const TableType* callee_table = TRY(table(instruction.pair.second));
+        const FuncType* callee = TRY(type(instruction.pair.first));
+        if (callee_table->element != ValType::FuncRef)
+            return Error("type mismatch");
+        TRY(pop(ValType::I32));
+        TRY(pop(TypeList(callee->params)));
+        push(TypeList(callee->results));
+        return {};
+    }
+
+    case Opcode::RefNull:
+        if (!is_reference(instruction.ref_type))
+            return Error("type mismatch");
+        push(instruction.ref_type);
+        return {};
+    case Opcode::RefIsNull:
+        TRY(pop_reference());
+        push(ValType::I32);
+        return {};
+    case Opcode::RefFunc:
+        TRY(function_type(instruction.index));
+        if (!m_context.declared_functions[instruction.index])
+            return with_index("undeclared function reference", instruction.index);
+        push(ValType::FuncRef);
+        return {};
+
+    case Opcode::Drop:
+        TRY(pop());
+        return {};
+    // https://webassembly.github.io/spec/core/valid/instructions.html#valid-select
+    case Opcode::Select: {
+        TRY(pop(ValType::I32));
+        ValType first = TRY(pop());
+        ValType second = TRY(pop());
+        if (!is_numeric_or_unknown(first) || !is_numeric_or_unknown(second))
+            return Error("type mismatch");
+        if (first != second && first != k_unknown && second != k_unknown)
+            return Error("type mismatch");
+        push(first == k_unknown ? second : first);
+        return {};
+    }
+    case Opcode::SelectTyped: {
+        ValType type = instruction.ref_type;
+        if (type == ValType::V128)
+            return Error("SIMD (v128) is not supported");
+        TRY(pop(ValType::I32));
+        TRY(pop(type));
+        TRY(pop(type));
+        push(type);
+        return {};
+    }
+
+    case Opcode::LocalGet: {
+        ValType type = TRY(local_type(instruction.index));
+        push(type);
+        return {};
+    }
+    case Opcode::LocalSet: {
+        ValType type = TRY(local_type(instruction.index));
+        TRY(pop(type));
+        return {};
+    }
+    case Opcode::LocalTee: {
+        ValType type = TRY(local_type(instruction.index));
+        TRY(pop(type));
+        push(type);
+        return {};
+    }
+    case Opcode::GlobalGet: {
+        const GlobalType* source = TRY(global(instruction.index));
+        push(source->type);
+        return {};
+    }
+    case Opcode::GlobalSet: {
+        const GlobalType* target = TRY(global(instruction.index));
+        if (target->mutability != Mutability::Var)
+            return with_index("global is immutable", instruction.index);
+        TRY(pop(target->type));
+        return {};
+    }
+
+    // https://webassembly.github.io/spec/core/valid/instructions.html#table-instructions
+    case Opcode::TableGet: {
+        ValType element_type = TRY(table(instruction.index))->element;
+        TRY(pop(ValType::I32));
+        push(element_type);
+        return {};
+    }
+    case Opcode::TableSet: {
+        ValType element_type = TRY(table(instruction.index))->element;
+        TRY(pop(element_type));
+        TRY(pop(ValType::I32));
+        return {};
+    }
+    case Opcode::TableSize:
+        TRY(table(instruction.index));
+        push(ValType::I32);
+        return {};
+    case Opcode::TableGrow: {
+        ValType element_type = TRY(table(instruction.index))->element;
+        TRY(pop(ValType::I32));
+        TRY(pop(element_type));
+        push(ValType::I32);
+        return {};
+    }
+    case Opcode::TableFill: {
+        ValType element_type = TRY(table(instruction.index))->element;
+        TRY(pop(ValType::I32));
+        TRY(pop(element_type));
+        TRY(pop(ValType::I32));
+        return {};
+    }
+    case Opcode::TableCopy: {
+        ValType destination = TRY(table(instruction.pair.first))->element;
+        ValType source = TRY(table(instruction.pair.second))->element;
+        if (destination != source)
+            return Error("type mismatch");
+        return pop_three_i32s();
+    }
+    case Opcode::TableInit: {
+        ValType table_type = TRY(table(instruction.pair.second))->element;
+        ValType segment_type = TRY(element(instruction.pair.first));
+        if (table_type != segment_type)
+            return Error("type mismatch");
+        return pop_three_i32s();
+    }
+    case Opcode::ElemDrop:
+        TRY(element(instruction.index));
+        return {};
+
+    case Opcode::MemorySize:
+        TRY(memory(0));
+        push(ValType::I32);
+        return {};
+    case Opcode::MemoryGrow:
+        TRY(memory(0));
+        TRY(pop(ValType::I32));
+        push(ValType::I32);
+        return {};
+    case Opcode::MemoryFill:
+    case Opcode::MemoryCopy:
+        TRY(memory(0));
+        return pop_three_i32s();
+    case Opcode::MemoryInit:
+        TRY(memory(0));
+        TRY(data(instruction.index));
+        return pop_three_i32s();
+    case Opcode::DataDrop:
+        TRY(data(instruction.index));
+        return {};
+
+    default:
+        break;
+    }
+    if (info(instruction.op).immediate == ImmediateKind::MemArg)
+        return validate_memory_access(instruction);
+    return validate_simple(instruction);
+}
+
+} // namespace
+
+Error with_index(std::string_view what, uint32_t index)
+{
+    return Error(std::string(what) + " " + std::to_string(index));
+}
+
+Result<uint32_t> validate_function(const Context& context, uint32_t function_index, const FunctionBody& body)
+{
+    FunctionValidator validator(context, function_index, body);
+    return validator.run();
+}
+
+} // namespace hashos::wasm::validation

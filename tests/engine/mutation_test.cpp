@@ -1,0 +1,389 @@
+// Robustness: thousands of deterministic mutations of the core spec suite's modules go through
+// decode, validate, instantiate (imports satisfied by dummies of the declared types) and a call
+// of every exported function under a small fuel bound. Nothing may crash or hang; the sanitizers
+// of the debug build catch what a plain run would not. Prints how far the inputs got.
+//
+// Environment: HASHOS_MUTATION_INPUTS (default 20000), HASHOS_MUTATION_SEED, and
+// HASHOS_MUTATION_DUMP=FILE to write each input to FILE before it runs (after a crash, FILE holds
+// the input that crashed).
+#include "engine/instance.h"
+#include "engine/thread.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <string>
+#include <vector>
+
+using namespace hashos;
+using namespace hashos::wasm;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr uint64_t k_default_seed = 0x68617368'6f73'2021; // "hashos" 2021
+constexpr uint32_t k_default_inputs = 20'000;
+constexpr uint64_t k_fuel_per_call = 100'000;
+// Dummy imports and defined memories stay small so that a mutated limit cannot make one input
+// allocate gigabytes; bigger requests are counted as skipped, not failed.
+constexpr uint32_t k_memory_page_limit = 16;
+constexpr uint32_t k_max_dummy_table_size = 10'000;
+
+uint64_t environment_number(const char* name, uint64_t fallback)
+{
+    const char* text = std::getenv(name);
+    return text && *text ? std::strtoull(text, nullptr, 0) : fallback;
+}
+
+// splitmix64: tiny, and the same sequence on every platform (unlike std distributions).
+class Random {
+public:
+    explicit Random(uint64_t seed) : m_state(seed) {}
+    uint64_t next()
+    {
+        uint64_t z = (m_state += 0x9e3779b97f4a7c15ull);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        return z ^ (z >> 31);
+    }
+    // Uniform enough in [0, bound) for fuzzing; bound > 0.
+    uint64_t below(uint64_t bound) { return next() % bound; }
+    bool one_in(uint64_t n) { return below(n) == 0; }
+
+private:
+    uint64_t m_state;
+};
+
+// --- The corpus: every binary module wast2json writes for the core suite ------------------------
+
+class Corpus {
+public:
+    static Corpus& get()
+    {
+        static Corpus corpus;
+        return corpus;
+    }
+    const std::vector<std::vector<uint8_t>>& modules() const { return m_modules; }
+    const std::string& problem() const { return m_problem; }
+
+private:
+    Corpus()
+    {
+        std::string pattern = (fs::temp_directory_path() / "hashos-mutation-XXXXXX").string();
+        if (!mkdtemp(pattern.data())) {
+            m_problem = "cannot create a temporary directory";
+            return;
+        }
+        fs::path directory = pattern;
+        std::vector<fs::path> scripts;
+        for (auto& entry : fs::directory_iterator(HASHOS_SPEC_CORE_DIR)) {
+            if (entry.path().extension() == ".wast")
+                scripts.push_back(entry.path());
+        }
+        std::sort(scripts.begin(), scripts.end());
+        for (auto& script : scripts) {
+            auto json = directory / (script.stem().string() + ".json");
+            auto command = std::string(HASHOS_WAST2JSON) + " '" + script.string() + "' -o '" + json.string()
+                + "' >/dev/null 2>&1";
+            if (std::system(command.c_str()) != 0)
+                m_problem += "wast2json failed on " + script.filename().string() + "; ";
+        }
+        std::vector<fs::path> files;
+        for (auto& entry : fs::directory_iterator(directory)) {
+            if (entry.path().extension() == ".wasm")
+                files.push_back(entry.path());
+        }
+        // Sorted, so the corpus (and with the seed, every input) is the same on every run.
+        std::sort(files.begin(), files.end());
+        for (auto& file : files) {
+            std::ifstream stream(file, std::ios::binary);
+            m_modules.emplace_back(std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>());
+        }
+        std::error_code ignored;
+        fs::remove_all(directory, ignored);
+    }
+
+    std::vector<std::vector<uint8_t>> m_modules;
+    std::string m_problem;
+};
+
+// --- Mutations -----------------------------------------------------------------------------------
+
+// Bytes that mean something in the binary format: section ids, LEB continuation bits, value and
+// reference types, block/end/call/local opcodes, limits flags.
+constexpr uint8_t k_interesting_bytes[] = { 0x00, 0x01, 0x02, 0x03, 0x0b, 0x0c, 0x0d, 0x10, 0x11, 0x1c, 0x20, 0x40,
+    0x41, 0x60, 0x6f, 0x70, 0x7b, 0x7c, 0x7d, 0x7e, 0x7f, 0x80, 0xfc, 0xfd, 0xff };
+
+// Positions past the 8-byte header most of the time: a broken magic number stops at once.
+size_t position(Random& random, size_t size, bool allow_end)
+{
+    size_t limit = size + (allow_end ? 1 : 0);
+    if (limit == 0)
+        return 0;
+    if (size > 8 && !random.one_in(20))
+        return 8 + random.below(limit - 8);
+    return random.below(limit);
+}
+
+void mutate_once(Random& random, std::vector<uint8_t>& bytes, const std::vector<std::vector<uint8_t>>& corpus)
+{
+    switch (random.below(10)) {
+    case 0: // flip one bit
+        if (!bytes.empty())
+            bytes[position(random, bytes.size(), false)] ^= uint8_t(1u << random.below(8));
+        break;
+    case 1: // any byte
+        if (!bytes.empty())
+            bytes[position(random, bytes.size(), false)] = uint8_t(random.next());
+        break;
+    case 2:
+    case 3: // a byte the format gives meaning to
+        if (!bytes.empty())
+            bytes[position(random, bytes.size(), false)]
+                = k_interesting_bytes[random.below(sizeof k_interesting_bytes)];
+        break;
+    case 4: { // insert 1-4 bytes
+        size_t at = position(random, bytes.size(), true);
+        size_t count = 1 + random.below(4);
+        for (size_t i = 0; i < count; ++i)
+            bytes.insert(bytes.begin() + at, uint8_t(random.next()));
+        break;
+    }
+    case 5: { // delete 1-8 bytes
+        if (bytes.empty())
+            break;
+        size_t at = position(random, bytes.size(), false);
+        size_t count = std::min<size_t>(1 + random.below(8), bytes.size() - at);
+        bytes.erase(bytes.begin() + at, bytes.begin() + at + count);
+        break;
+    }
+    case 6: // truncate
+        bytes.resize(position(random, bytes.size(), true));
+        break;
+    case 7: { // lengthen a LEB128: b becomes b|0x80, 0x00 (same value, one more byte)
+        if (bytes.empty())
+            break;
+        size_t at = position(random, bytes.size(), false);
+        if (bytes[at] < 0x80) {
+            bytes[at] |= 0x80;
+            bytes.insert(bytes.begin() + at + 1, 0x00);
+        }
+        break;
+    }
+    case 8: { // duplicate a range of this module somewhere else in it
+        if (bytes.size() < 2)
+            break;
+        size_t from = position(random, bytes.size(), false);
+        size_t count = std::min<size_t>(1 + random.below(32), bytes.size() - from);
+        std::vector<uint8_t> chunk(bytes.begin() + from, bytes.begin() + from + count);
+        size_t at = position(random, bytes.size(), true);
+        bytes.insert(bytes.begin() + at, chunk.begin(), chunk.end());
+        break;
+    }
+    case 9: { // splice in a range of another module (whole sections now and then)
+        auto& other = corpus[random.below(corpus.size())];
+        if (other.size() <= 8)
+            break;
+        size_t from = 8 + random.below(other.size() - 8);
+        size_t count = std::min<size_t>(1 + random.below(64), other.size() - from);
+        size_t at = position(random, bytes.size(), true);
+        bytes.insert(bytes.begin() + at, other.begin() + from, other.begin() + from + count);
+        break;
+    }
+    }
+}
+
+// --- The pipeline --------------------------------------------------------------------------------
+
+struct Stats {
+    uint64_t inputs = 0;
+    uint64_t decoded = 0;
+    uint64_t validated = 0;
+    uint64_t imports_too_large = 0;
+    uint64_t instantiated = 0;
+    uint64_t started = 0; // instantiated and the start function (if any) finished
+    uint64_t calls = 0;
+    uint64_t calls_finished = 0;
+    uint64_t calls_trapped = 0;
+    uint64_t calls_out_of_fuel = 0;
+};
+
+Value zero_of(ValType) { return Value {}; } // 0, 0.0, +0.0 and null are all the zero slot
+
+// Imports of exactly the declared types, so that mutated modules get as far as possible.
+std::optional<std::vector<Extern>> dummy_imports(Store& store, const Module& module)
+{
+    std::vector<Extern> externs;
+    for (auto& import : module.imports) {
+        switch (import.kind) {
+        case ExternKind::Function: {
+            if (import.type_index >= module.types.size())
+                return std::nullopt; // the validator would have refused; be safe anyway
+            auto type = module.types[import.type_index];
+            externs.push_back(Extern::from(store.create_host_function(type, [](HostCall& call) {
+                for (auto& result : call.results)
+                    result = Value {};
+                return HostOutcome::Return;
+            })));
+            break;
+        }
+        case ExternKind::Table: {
+            if (import.table.limits.min > k_max_dummy_table_size)
+                return std::nullopt;
+            auto table = store.create_table(import.table);
+            if (table.is_error())
+                return std::nullopt;
+            externs.push_back(Extern::from(table.value()));
+            break;
+        }
+        case ExternKind::Memory: {
+            if (import.memory.limits.min > k_memory_page_limit)
+                return std::nullopt;
+            auto memory = store.create_memory(import.memory);
+            if (memory.is_error())
+                return std::nullopt;
+            externs.push_back(Extern::from(memory.value()));
+            break;
+        }
+        case ExternKind::Global:
+            externs.push_back(Extern::from(store.create_global(import.global, zero_of(import.global.type))));
+            break;
+        }
+    }
+    return externs;
+}
+
+class Pipeline {
+public:
+    explicit Pipeline(Stats& stats) : m_stats(stats) {}
+
+    void run(std::span<const uint8_t> bytes)
+    {
+        ++m_stats.inputs;
+        auto module = decode(bytes);
+        if (module.is_error())
+            return;
+        ++m_stats.decoded;
+        auto valid = validate(module.release_value());
+        if (valid.is_error())
+            return;
+        ++m_stats.validated;
+
+        Store store;
+        store.set_memory_page_limit(k_memory_page_limit);
+        auto imports = dummy_imports(store, valid.value().module());
+        if (!imports) {
+            ++m_stats.imports_too_large;
+            return;
+        }
+        auto instance = store.instantiate(valid.value(), *imports);
+        if (instance.is_error())
+            return;
+        ++m_stats.instantiated;
+
+        // Small stacks: recursion still reaches its limit, and each Thread is cheap to make.
+        ThreadLimits limits;
+        limits.max_value_stack_slots = 1 << 16;
+        limits.max_call_depth = 10'000;
+        auto thread = std::make_unique<Thread>(store, limits);
+        if (auto* start = instance.value()->start_function()) {
+            if (!call(store, thread, limits, start))
+                return;
+        }
+        ++m_stats.started;
+        for (auto& export_ : valid.value().module().exports) {
+            auto found = instance.value()->find_export(export_.name);
+            if (found && found->kind == ExternKind::Function)
+                call(store, thread, limits, found->function);
+        }
+    }
+
+private:
+    // Returns whether the call finished.
+    bool call(Store& store, std::unique_ptr<Thread>& thread, const ThreadLimits& limits, Function* function)
+    {
+        ++m_stats.calls;
+        std::vector<Value> args;
+        for (auto type : function->type().params)
+            args.push_back(zero_of(type));
+        if (thread->start(function, args).is_error()) {
+            ADD_FAILURE() << "start() refused zero arguments of the right types";
+            return false;
+        }
+        switch (thread->run(k_fuel_per_call)) {
+        case RunState::Finished:
+            ++m_stats.calls_finished;
+            EXPECT_EQ(thread->results().size(), function->type().results.size());
+            return true;
+        case RunState::Trapped:
+            ++m_stats.calls_trapped;
+            return false;
+        case RunState::OutOfFuel:
+            ++m_stats.calls_out_of_fuel;
+            // Abandoned in the middle: a fresh thread for the next call.
+            thread = std::make_unique<Thread>(store, limits);
+            return false;
+        default:
+            ADD_FAILURE() << "unexpected run state " << int(thread->state());
+            thread = std::make_unique<Thread>(store, limits);
+            return false;
+        }
+    }
+
+    Stats& m_stats;
+};
+
+TEST(Mutation, MutatedSpecModulesNeverCrashOrHang)
+{
+    auto& corpus = Corpus::get();
+    ASSERT_TRUE(corpus.problem().empty()) << corpus.problem();
+    ASSERT_GT(corpus.modules().size(), 1000u) << "the core suite should give thousands of modules";
+
+    uint64_t seed = environment_number("HASHOS_MUTATION_SEED", k_default_seed);
+    uint64_t inputs = environment_number("HASHOS_MUTATION_INPUTS", k_default_inputs);
+    const char* dump = std::getenv("HASHOS_MUTATION_DUMP");
+
+    Random random(seed);
+    Stats stats;
+    Pipeline pipeline(stats);
+    auto begin = std::chrono::steady_clock::now();
+    for (uint64_t i = 0; i < inputs; ++i) {
+        auto bytes = corpus.modules()[random.below(corpus.modules().size())];
+        uint64_t mutations = 1 + random.below(3);
+        for (uint64_t m = 0; m < mutations; ++m)
+            mutate_once(random, bytes, corpus.modules());
+        if (dump) {
+            std::ofstream out(dump, std::ios::binary | std::ios::trunc);
+            out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+        }
+        pipeline.run(bytes);
+    }
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+
+    std::printf("mutation: corpus %zu modules, seed 0x%llx, %.1f s\n", corpus.modules().size(),
+        static_cast<unsigned long long>(seed), seconds);
+    std::printf("mutation: %llu inputs, %llu decoded, %llu validated, %llu instantiated (%llu skipped: imports too "
+                "large), %llu started\n",
+        (unsigned long long)stats.inputs, (unsigned long long)stats.decoded, (unsigned long long)stats.validated,
+        (unsigned long long)stats.instantiated, (unsigned long long)stats.imports_too_large,
+        (unsigned long long)stats.started);
+    std::printf("mutation: %llu calls: %llu finished, %llu trapped, %llu out of fuel\n", (unsigned long long)stats.calls,
+        (unsigned long long)stats.calls_finished, (unsigned long long)stats.calls_trapped,
+        (unsigned long long)stats.calls_out_of_fuel);
+
+    // The mutations must reach every stage, or this test proves little.
+    EXPECT_EQ(stats.inputs, inputs);
+    EXPECT_GT(stats.decoded, 0u);
+    EXPECT_GT(stats.validated, 0u);
+    EXPECT_GT(stats.instantiated, 0u);
+    EXPECT_GT(stats.calls_finished, 0u);
+}
+
+} // namespace
