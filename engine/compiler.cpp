@@ -246,6 +246,37 @@ private:
     bool values_in_place(const Control& control) const;
     void copy_values_to(const Control& control);
 
+    // Fuel: each instruction is charged to its innermost loop, or to the function's entry.
+    void count_costs()
+    {
+        std::vector<size_t> innermost_loop; // per open block: the loop it is in, or k_none
+        uint64_t entry_cost = 0;
+        for (const Instruction& instruction : m_body.instructions) {
+            size_t loop = innermost_loop.empty() ? k_none : innermost_loop.back();
+            if (loop == k_none)
+                ++entry_cost;
+            else
+                ++m_loop_costs[loop];
+            switch (instruction.op) {
+            case Opcode::Loop:
+                innermost_loop.push_back(m_loop_costs.size());
+                m_loop_costs.push_back(0);
+                break;
+            case Opcode::Block:
+            case Opcode::If:
+                innermost_loop.push_back(loop);
+                break;
+            case Opcode::End:
+                if (!innermost_loop.empty())
+                    innermost_loop.pop_back();
+                break;
+            default:
+                break;
+            }
+        }
+        m_out.entry_cost = uint32_t(std::min<uint64_t>(entry_cost, UINT32_MAX));
+    }
+
     // Instructions.
     void compile_local_set(uint32_t local, bool tee);
     void compile_numeric(Op op);
@@ -265,6 +296,8 @@ private:
     size_t m_deferred = 0;
     uint32_t m_max_height = 0;
     std::vector<Control> m_controls;
+    std::vector<uint32_t> m_loop_costs; // per loop, in order of appearance: its own instructions
+    size_t m_loops_seen = 0;
     bool m_dead = false; // after br/br_table/return/unreachable until the enclosing else/end
     uint32_t m_dead_nesting = 0;
 
@@ -283,6 +316,7 @@ void Compiler::enter(Control::Kind kind, Signature signature)
     if (kind == Control::Kind::Loop) {
         place_label();
         control.loop_start = begin(Op::Loop); // the fuel check, run on entry and each back-edge
+        unit(m_loop_costs[m_loops_seen++]);
     }
     m_controls.push_back(std::move(control));
 }
@@ -554,6 +588,8 @@ Result<void> Compiler::compile()
     m_out.local_count = m_local_count;
     m_out.result_count = uint32_t(m_type.results.size());
 
+    count_costs();
+
     Control function;
     function.kind = Control::Kind::Function;
     function.signature = { 0, uint32_t(m_type.results.size()) };
@@ -563,8 +599,11 @@ Result<void> Compiler::compile()
         Op op = Op(instruction.op);
         if (m_dead) {
             switch (instruction.op) {
-            case Opcode::Block:
             case Opcode::Loop:
+                ++m_loops_seen;
+                ++m_dead_nesting;
+                break;
+            case Opcode::Block:
             case Opcode::If:
                 ++m_dead_nesting;
                 break;

@@ -24,6 +24,9 @@ struct CompiledFunction {
     uint32_t local_count = 0;  // params included: the frame's first local_count slots
     uint32_t frame_slots = 0;  // locals plus the deepest operand stack
     uint32_t result_count = 0;
+    // Fuel charged on entry: the function's instructions outside loops (each loop charges its
+    // own body on every iteration), so one unit of fuel is about one wasm instruction.
+    uint32_t entry_cost = 1;
     std::vector<runtime::CodeUnit> code;
 };
 

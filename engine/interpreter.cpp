@@ -8,13 +8,17 @@
 // (out of fuel, suspended host call), so run() resumes exactly where it left off. Calls never
 // recurse on the C++ stack: a wasm call pushes a Frame and continues in the same loop.
 //
-// Fuel: one unit per call (wasm or host) and per loop iteration (the loop header, which both the
-// entry and every back-edge pass). Straight-line code and forward branches cannot run without
-// bound, so they are not charged.
+// Fuel: about one unit per wasm instruction, charged in bulk, never per instruction. A call
+// charges the callee's instructions outside loops; a loop header (passed on entry and on every
+// back-edge) charges the loop's own instructions; a host call charges one. Code between two
+// charge points runs without a check, since straight-line code and forward branches cannot run
+// without bound. A charge needs fuel left (> 0) and may overdraw it; the debt is carried into the
+// next run(), so a run sliced into any budgets charges exactly what an uninterrupted run does.
 #include "engine/instance.h"
 #include "engine/numerics.h"
 #include "engine/thread_impl.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -117,7 +121,8 @@ RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const
     Instance* instance = t.instance;
     Frame* const frame_limit = t.frames + t.frame_capacity;
     Value* const stack_limit = t.stack + t.stack_slots;
-    uint64_t fuel = budget;
+    const int64_t start_fuel = int64_t(std::min<uint64_t>(budget, INT64_MAX)) - int64_t(t.fuel_debt);
+    int64_t fuel = start_fuel;
     uint8_t* memory_base = nullptr;
     uint64_t memory_size = 0;
     RunState state = RunState::Idle;
@@ -215,11 +220,11 @@ op_BrTable: { // index, count, rel[count + 1]: the last is the default
     JUMP(4 + index);
 }
 
-op_Loop: // the fuel check at a loop header
-    if (fuel == 0)
+op_Loop: // cost: the fuel check at a loop header
+    if (fuel <= 0)
         goto out_of_fuel;
-    --fuel;
-    NEXT(2);
+    fuel -= pc[2];
+    NEXT(3);
 
     // ---- Calls and returns --------------------------------------------------------------------
 
@@ -258,18 +263,18 @@ op_CallIndirect: { // type id, Table*, index slot, arg_base
 }
 
 enter_wasm:
-    if (fuel == 0)
+    if (fuel <= 0)
         goto out_of_fuel;
     if (frame_top == frame_limit || callee_fp + callee->frame_slots > stack_limit)
         TRAP("call stack exhausted");
-    --fuel;
+    fuel -= callee->entry_cost;
     frame_top->return_pc = return_pc;
     frame_top->fp = fp;
     frame_top->instance = instance;
     ++frame_top;
     fp = callee_fp;
     if (callee->local_count != callee->param_count)
-        std::memset(fp + callee->param_count, 0, (callee->local_count - callee->param_count) * sizeof(Value));
+        std::memset(static_cast<void*>(fp + callee->param_count), 0, (callee->local_count - callee->param_count) * sizeof(Value));
     pc = callee->code.data();
     if (callee->instance != instance) {
         instance = callee->instance;
@@ -278,9 +283,9 @@ enter_wasm:
     DISPATCH();
 
 enter_host: {
-    if (fuel == 0)
+    if (fuel <= 0)
         goto out_of_fuel;
-    --fuel;
+    fuel -= 1;
     const FuncType& type = host->m_type;
     t.host_results.assign(type.results.size(), Value {});
     HostCall call { *thread, instance, std::span<const Value>(callee_fp, type.params.size()), std::span<Value>(t.host_results), {} };
@@ -816,7 +821,8 @@ save:
     goto done;
 
 done:
-    thread->m_fuel_consumed += budget - fuel;
+    thread->m_fuel_consumed += uint64_t(start_fuel - fuel);
+    t.fuel_debt = fuel < 0 ? uint64_t(-fuel) : 0;
     thread->m_state = state;
     return state;
 

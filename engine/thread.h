@@ -36,8 +36,10 @@ public:
     // be in the middle of another call (OutOfFuel or Suspended).
     Result<void> start(Function* function, std::span<const Value> args);
 
-    // Runs until the call finishes, traps, suspends, or `fuel` units are spent. Fuel is charged
-    // per block entry, loop back-edge and call, not per instruction.
+    // Runs until the call finishes, traps, suspends, or `fuel` units are spent. One unit is about
+    // one wasm instruction, charged in bulk at calls and loop iterations, not per instruction; a
+    // run may overdraw by one charge, and the next run() repays it first. After a
+    // resume_host_call() the state is OutOfFuel: run() again to continue.
     RunState run(uint64_t fuel);
 
     // Convenience for the embedder: start + run with unlimited fuel (no suspension allowed:

@@ -21,7 +21,7 @@ struct Context {
     uint32_t memory_count = 0;
     std::vector<GlobalType> globals; // imports first
     std::vector<ValType> element_types;
-    // The data count section's value; memory.init and data.drop need it.
+    // The data count section's value, when present; memory.init and data.drop check against it.
     std::optional<uint32_t> data_count;
     // C.refs: functions that may be named by ref.func inside a function body, because they
     // occur in an element segment, a global initialiser, a segment offset or an export.

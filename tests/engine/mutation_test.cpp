@@ -121,83 +121,201 @@ private:
 constexpr uint8_t k_interesting_bytes[] = { 0x00, 0x01, 0x02, 0x03, 0x0b, 0x0c, 0x0d, 0x10, 0x11, 0x1c, 0x20, 0x40,
     0x41, 0x60, 0x6f, 0x70, 0x7b, 0x7c, 0x7d, 0x7e, 0x7f, 0x80, 0xfc, 0xfd, 0xff };
 
-// Positions past the 8-byte header most of the time: a broken magic number stops at once.
-size_t position(Random& random, size_t size, bool allow_end)
+// A position in [skip, size) (or up to size when `allow_end`), now and then anywhere: with
+// skip = 8 that keeps most mutations past the header, whose damage stops decoding at once.
+size_t position(Random& random, size_t size, size_t skip, bool allow_end)
 {
     size_t limit = size + (allow_end ? 1 : 0);
     if (limit == 0)
         return 0;
-    if (size > 8 && !random.one_in(20))
-        return 8 + random.below(limit - 8);
+    if (size > skip && !random.one_in(20))
+        return skip + random.below(limit - skip);
     return random.below(limit);
 }
 
-void mutate_once(Random& random, std::vector<uint8_t>& bytes, const std::vector<std::vector<uint8_t>>& corpus)
+// One byte-level mutation of `bytes` (a whole module, or one section's payload).
+void mutate_bytes(Random& random, std::vector<uint8_t>& bytes, size_t skip,
+    const std::vector<std::vector<uint8_t>>& corpus)
 {
+    auto at = [&](bool allow_end) { return position(random, bytes.size(), skip, allow_end); };
     switch (random.below(10)) {
     case 0: // flip one bit
         if (!bytes.empty())
-            bytes[position(random, bytes.size(), false)] ^= uint8_t(1u << random.below(8));
+            bytes[at(false)] ^= uint8_t(1u << random.below(8));
         break;
     case 1: // any byte
         if (!bytes.empty())
-            bytes[position(random, bytes.size(), false)] = uint8_t(random.next());
+            bytes[at(false)] = uint8_t(random.next());
         break;
     case 2:
     case 3: // a byte the format gives meaning to
         if (!bytes.empty())
-            bytes[position(random, bytes.size(), false)]
-                = k_interesting_bytes[random.below(sizeof k_interesting_bytes)];
+            bytes[at(false)] = k_interesting_bytes[random.below(sizeof k_interesting_bytes)];
         break;
     case 4: { // insert 1-4 bytes
-        size_t at = position(random, bytes.size(), true);
+        size_t where = at(true);
         size_t count = 1 + random.below(4);
         for (size_t i = 0; i < count; ++i)
-            bytes.insert(bytes.begin() + at, uint8_t(random.next()));
+            bytes.insert(bytes.begin() + where, uint8_t(random.next()));
         break;
     }
     case 5: { // delete 1-8 bytes
         if (bytes.empty())
             break;
-        size_t at = position(random, bytes.size(), false);
-        size_t count = std::min<size_t>(1 + random.below(8), bytes.size() - at);
-        bytes.erase(bytes.begin() + at, bytes.begin() + at + count);
+        size_t where = at(false);
+        size_t count = std::min<size_t>(1 + random.below(8), bytes.size() - where);
+        bytes.erase(bytes.begin() + where, bytes.begin() + where + count);
         break;
     }
     case 6: // truncate
-        bytes.resize(position(random, bytes.size(), true));
+        bytes.resize(at(true));
         break;
     case 7: { // lengthen a LEB128: b becomes b|0x80, 0x00 (same value, one more byte)
         if (bytes.empty())
             break;
-        size_t at = position(random, bytes.size(), false);
-        if (bytes[at] < 0x80) {
-            bytes[at] |= 0x80;
-            bytes.insert(bytes.begin() + at + 1, 0x00);
+        size_t where = at(false);
+        if (bytes[where] < 0x80) {
+            bytes[where] |= 0x80;
+            bytes.insert(bytes.begin() + where + 1, 0x00);
         }
         break;
     }
-    case 8: { // duplicate a range of this module somewhere else in it
+    case 8: { // duplicate a range somewhere else
         if (bytes.size() < 2)
             break;
-        size_t from = position(random, bytes.size(), false);
+        size_t from = at(false);
         size_t count = std::min<size_t>(1 + random.below(32), bytes.size() - from);
         std::vector<uint8_t> chunk(bytes.begin() + from, bytes.begin() + from + count);
-        size_t at = position(random, bytes.size(), true);
-        bytes.insert(bytes.begin() + at, chunk.begin(), chunk.end());
+        size_t where = at(true);
+        bytes.insert(bytes.begin() + where, chunk.begin(), chunk.end());
         break;
     }
-    case 9: { // splice in a range of another module (whole sections now and then)
+    case 9: { // splice in a range of another module
         auto& other = corpus[random.below(corpus.size())];
         if (other.size() <= 8)
             break;
         size_t from = 8 + random.below(other.size() - 8);
         size_t count = std::min<size_t>(1 + random.below(64), other.size() - from);
-        size_t at = position(random, bytes.size(), true);
-        bytes.insert(bytes.begin() + at, other.begin() + from, other.begin() + from + count);
+        size_t where = at(true);
+        bytes.insert(bytes.begin() + where, other.begin() + from, other.begin() + from + count);
         break;
     }
     }
+}
+
+// A section as the binary lays it out: id byte, LEB128 size, payload.
+struct Section {
+    size_t begin = 0; // the id byte
+    size_t payload_begin = 0;
+    size_t end = 0;
+    uint8_t id = 0;
+};
+
+// The sections that parse, in order; stops at the first one that does not.
+std::vector<Section> sections_of(const std::vector<uint8_t>& bytes)
+{
+    std::vector<Section> sections;
+    size_t offset = 8;
+    while (offset < bytes.size()) {
+        Section section;
+        section.begin = offset;
+        section.id = bytes[offset++];
+        uint64_t size = 0;
+        int shift = 0;
+        for (;;) {
+            if (offset >= bytes.size() || shift > 28)
+                return sections;
+            uint8_t byte = bytes[offset++];
+            size |= uint64_t(byte & 0x7f) << shift;
+            shift += 7;
+            if (!(byte & 0x80))
+                break;
+        }
+        if (size > bytes.size() - offset)
+            return sections;
+        section.payload_begin = offset;
+        section.end = offset + size;
+        sections.push_back(section);
+        offset = section.end;
+    }
+    return sections;
+}
+
+std::vector<uint8_t> encode_section(uint8_t id, const std::vector<uint8_t>& payload)
+{
+    std::vector<uint8_t> bytes { id };
+    uint64_t size = payload.size();
+    do {
+        uint8_t byte = size & 0x7f;
+        size >>= 7;
+        bytes.push_back(size ? byte | 0x80 : byte);
+    } while (size);
+    bytes.insert(bytes.end(), payload.begin(), payload.end());
+    return bytes;
+}
+
+// Mutations that keep section sizes right, so that most inputs get past the section framing
+// and exercise what is inside: a byte mutation within one payload, or a whole section dropped,
+// duplicated, moved or taken from another module.
+bool mutate_section(Random& random, std::vector<uint8_t>& bytes, const std::vector<std::vector<uint8_t>>& corpus)
+{
+    auto sections = sections_of(bytes);
+    if (sections.empty())
+        return false;
+    // Code sections (id 10) are where most of a module is; give them extra weight.
+    size_t index = random.below(sections.size());
+    if (random.one_in(2)) {
+        for (size_t i = 0; i < sections.size(); ++i) {
+            if (sections[i].id == 10)
+                index = i;
+        }
+    }
+    auto& section = sections[index];
+    std::vector<uint8_t> whole(bytes.begin() + section.begin, bytes.begin() + section.end);
+    std::vector<uint8_t> replacement;
+    size_t insert_at = section.begin;
+    switch (random.below(8)) {
+    case 0: // drop it
+        break;
+    case 1: // duplicate it
+        replacement = whole;
+        replacement.insert(replacement.end(), whole.begin(), whole.end());
+        break;
+    case 2: { // move it elsewhere
+        bytes.erase(bytes.begin() + section.begin, bytes.begin() + section.end);
+        auto& other = sections[random.below(sections.size())];
+        insert_at = other.begin <= section.begin ? other.begin : other.begin - whole.size();
+        if (insert_at > bytes.size())
+            insert_at = bytes.size();
+        bytes.insert(bytes.begin() + insert_at, whole.begin(), whole.end());
+        return true;
+    }
+    case 3: { // replace it with a section of another module
+        auto& other = corpus[random.below(corpus.size())];
+        auto other_sections = sections_of(other);
+        if (other_sections.empty())
+            return false;
+        auto& taken = other_sections[random.below(other_sections.size())];
+        replacement.assign(other.begin() + taken.begin, other.begin() + taken.end);
+        break;
+    }
+    default: { // a byte mutation inside the payload, size fixed up
+        std::vector<uint8_t> payload(bytes.begin() + section.payload_begin, bytes.begin() + section.end);
+        mutate_bytes(random, payload, 0, corpus);
+        replacement = encode_section(section.id, payload);
+        break;
+    }
+    }
+    bytes.erase(bytes.begin() + section.begin, bytes.begin() + section.end);
+    bytes.insert(bytes.begin() + insert_at, replacement.begin(), replacement.end());
+    return true;
+}
+
+void mutate_once(Random& random, std::vector<uint8_t>& bytes, const std::vector<std::vector<uint8_t>>& corpus)
+{
+    if (random.below(10) < 7 && mutate_section(random, bytes, corpus))
+        return;
+    mutate_bytes(random, bytes, 8, corpus);
 }
 
 // --- The pipeline --------------------------------------------------------------------------------

@@ -196,8 +196,9 @@ int main(int argc, char** argv)
                 std::printf(", %u skipped", report.skipped);
             std::printf("\n");
             size_t limit = options.verbose ? SIZE_MAX : k_findings_shown_per_file;
-            print_findings("", report.failures, limit);
+            // Failed modules and actions first: they usually explain the failures after them.
             print_findings("error in ", report.errors, limit);
+            print_findings("", report.failures, limit);
             if (options.verbose)
                 print_findings("message mismatch in ", report.message_mismatches, SIZE_MAX);
         }
