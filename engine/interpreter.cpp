@@ -12,8 +12,10 @@
 // charges the callee's instructions outside loops; a loop header (passed on entry and on every
 // back-edge) charges the loop's own instructions; a host call charges one. Code between two
 // charge points runs without a check, since straight-line code and forward branches cannot run
-// without bound. A charge needs fuel left (> 0) and may overdraw it; the debt is carried into the
-// next run(), so a run sliced into any budgets charges exactly what an uninterrupted run does.
+// without bound. A charge larger than the fuel left stops the run (OutOfFuel) and the leftover is
+// carried into the next run(), so a run never overdraws, a charge larger than a slice is paid
+// over several slices, and a call sliced into any budgets charges exactly what an uninterrupted
+// call does.
 #include "engine/instance.h"
 #include "engine/numerics.h"
 #include "engine/thread_impl.h"
@@ -121,8 +123,8 @@ RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const
     Instance* instance = t.instance;
     Frame* const frame_limit = t.frames + t.frame_capacity;
     Value* const stack_limit = t.stack + t.stack_slots;
-    const int64_t start_fuel = int64_t(std::min<uint64_t>(budget, INT64_MAX)) - int64_t(t.fuel_debt);
-    int64_t fuel = start_fuel;
+    const uint64_t start_fuel = std::min(budget, UINT64_MAX - t.fuel_carry) + t.fuel_carry;
+    uint64_t fuel = start_fuel;
     uint8_t* memory_base = nullptr;
     uint64_t memory_size = 0;
     RunState state = RunState::Idle;
@@ -221,7 +223,7 @@ op_BrTable: { // index, count, rel[count + 1]: the last is the default
 }
 
 op_Loop: // cost: the fuel check at a loop header
-    if (fuel <= 0)
+    if (fuel < pc[2])
         goto out_of_fuel;
     fuel -= pc[2];
     NEXT(3);
@@ -245,10 +247,10 @@ op_CallIndirect: { // type id, Table*, index slot, arg_base
     Table* table = pointer_at<Table*>(pc + 3);
     uint32_t index = S(5).u32();
     if (index >= table->size())
-        TRAP("undefined element");
+        TRAP("undefined element " + std::to_string(index));
     Value reference = table->elements()[index];
     if (reference.is_null())
-        TRAP("uninitialized element");
+        TRAP("uninitialized element " + std::to_string(index));
     Function* function = reference.function();
     if (function->m_type_id != pc[2])
         TRAP("indirect call type mismatch");
@@ -263,7 +265,7 @@ op_CallIndirect: { // type id, Table*, index slot, arg_base
 }
 
 enter_wasm:
-    if (fuel <= 0)
+    if (fuel < callee->entry_cost)
         goto out_of_fuel;
     if (frame_top == frame_limit || callee_fp + callee->frame_slots > stack_limit)
         TRAP("call stack exhausted");
@@ -283,7 +285,7 @@ enter_wasm:
     DISPATCH();
 
 enter_host: {
-    if (fuel <= 0)
+    if (fuel < 1)
         goto out_of_fuel;
     fuel -= 1;
     const FuncType& type = host->m_type;
@@ -684,9 +686,9 @@ op_MemoryFill: { // destination, value, count
 
     UNARY(F32Abs, float, numerics::abs(a))
     UNARY(F32Neg, float, numerics::neg(a))
-    UNARY(F32Ceil, float, std::ceil(a))
-    UNARY(F32Floor, float, std::floor(a))
-    UNARY(F32Trunc, float, std::trunc(a))
+    UNARY(F32Ceil, float, numerics::ceil(a))
+    UNARY(F32Floor, float, numerics::floor(a))
+    UNARY(F32Trunc, float, numerics::trunc(a))
     UNARY(F32Nearest, float, numerics::nearest(a))
     UNARY(F32Sqrt, float, std::sqrt(a))
     BINARY(F32Add, float, a + b)
@@ -699,9 +701,9 @@ op_MemoryFill: { // destination, value, count
 
     UNARY(F64Abs, double, numerics::abs(a))
     UNARY(F64Neg, double, numerics::neg(a))
-    UNARY(F64Ceil, double, std::ceil(a))
-    UNARY(F64Floor, double, std::floor(a))
-    UNARY(F64Trunc, double, std::trunc(a))
+    UNARY(F64Ceil, double, numerics::ceil(a))
+    UNARY(F64Floor, double, numerics::floor(a))
+    UNARY(F64Trunc, double, numerics::trunc(a))
     UNARY(F64Nearest, double, numerics::nearest(a))
     UNARY(F64Sqrt, double, std::sqrt(a))
     BINARY(F64Add, double, a + b)
@@ -821,8 +823,9 @@ save:
     goto done;
 
 done:
-    thread->m_fuel_consumed += uint64_t(start_fuel - fuel);
-    t.fuel_debt = fuel < 0 ? uint64_t(-fuel) : 0;
+    // Out of fuel, what is left was not charged: it is carried into the next run.
+    thread->m_fuel_consumed += start_fuel - fuel;
+    t.fuel_carry = state == RunState::OutOfFuel ? fuel : 0;
     thread->m_state = state;
     return state;
 

@@ -64,10 +64,19 @@ inline F max(F x, F y)
     return x > y ? x : y;
 }
 
-// https://webassembly.github.io/spec/core/exec/numerics.html#op-fnearest: ties to even.
-// nearbyint uses the current rounding mode, which is round-to-nearest-even in hashos (never changed).
+// https://webassembly.github.io/spec/core/exec/numerics.html#op-fceil (fceil, ffloor, ftrunc,
+// fnearest): a NaN operand gives an arithmetic NaN, but libm's rounding functions may hand a
+// signalling NaN back unchanged, so NaNs are quieted first (x + x sets the quiet bit).
 template<typename F>
-inline F nearest(F x) { return std::nearbyint(x); }
+inline F ceil(F x) { return std::isnan(x) ? x + x : std::ceil(x); }
+template<typename F>
+inline F floor(F x) { return std::isnan(x) ? x + x : std::floor(x); }
+template<typename F>
+inline F trunc(F x) { return std::isnan(x) ? x + x : std::trunc(x); }
+// Ties to even: nearbyint uses the current rounding mode, which hashos never changes from
+// round-to-nearest-even.
+template<typename F>
+inline F nearest(F x) { return std::isnan(x) ? x + x : std::nearbyint(x); }
 
 // Float-to-int conversions. Trapping forms report why through the returned status.
 enum class TruncStatus : uint8_t { Ok, NaN, Overflow };

@@ -91,7 +91,7 @@ Result<void> Thread::start(Function* function, std::span<const Value> args)
     impl.result_count = uint32_t(type.results.size());
     impl.awaiting_host = false;
     impl.suspended_function = nullptr;
-    impl.fuel_debt = 0;
+    impl.fuel_carry = 0;
     impl.active = true;
     m_state = RunState::Idle;
     m_results.clear();

@@ -38,7 +38,7 @@ public:
 
     // Runs until the call finishes, traps, suspends, or `fuel` units are spent. One unit is about
     // one wasm instruction, charged in bulk at calls and loop iterations, not per instruction; a
-    // run may overdraw by one charge, and the next run() repays it first. After a
+    // run never overdraws: fuel too small for the next charge is carried into the next run(). After a
     // resume_host_call() the state is OutOfFuel: run() again to continue.
     RunState run(uint64_t fuel);
 

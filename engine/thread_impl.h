@@ -31,7 +31,7 @@ struct Thread::Impl {
     Value* fp = nullptr;
     Frame* frame_top = nullptr;
     Instance* instance = nullptr;
-    uint64_t fuel_debt = 0; // overdrawn by the last run(), repaid by the next
+    uint64_t fuel_carry = 0; // fuel left by a run that stopped at a larger charge
 
     // The code of a top-level call: a call of the function, then Halt.
     runtime::CodeUnit entry[12] = {};

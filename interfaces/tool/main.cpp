@@ -73,7 +73,8 @@ int main(int argc, char** argv)
     CLI::App app("Prints the interface hash of each service in FILES and generates its C header.",
         "hashos-idl");
     app.add_option("files", options.files, "the .proto files")->required()->check(CLI::ExistingFile);
-    app.add_option("-I,--import-dir", options.import_dirs, "where imports are looked up (repeatable)");
+    app.add_option("-I,--import-dir", options.import_dirs, "where imports are looked up (repeatable)")
+        ->allow_extra_args(false); // one directory per -I, so the files that follow stay files
     app.add_option("--header-dir", options.header_dir, "write STEM.interface.h for each file into this directory");
     app.add_flag("--canonical", options.canonical, "print each service's canonical form after its line");
     app.add_flag("--markdown", options.markdown, "print the table of interfaces for docs/interfaces.md");

@@ -3,7 +3,7 @@
 // of every exported function under a small fuel bound. Nothing may crash or hang; the sanitizers
 // of the debug build catch what a plain run would not. Prints how far the inputs got.
 //
-// Environment: HASHOS_MUTATION_INPUTS (default 20000), HASHOS_MUTATION_SEED, and
+// Environment: HASHOS_MUTATION_INPUTS (default 50000), HASHOS_MUTATION_SEED, and
 // HASHOS_MUTATION_DUMP=FILE to write each input to FILE before it runs (after a crash, FILE holds
 // the input that crashed).
 #include "engine/instance.h"
@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,7 +30,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr uint64_t k_default_seed = 0x68617368'6f73'2021; // "hashos" 2021
-constexpr uint32_t k_default_inputs = 20'000;
+constexpr uint32_t k_default_inputs = 50'000;
 constexpr uint64_t k_fuel_per_call = 100'000;
 // Dummy imports and defined memories stay small so that a mutated limit cannot make one input
 // allocate gigabytes; bigger requests are counted as skipped, not failed.
@@ -71,6 +72,8 @@ public:
         return corpus;
     }
     const std::vector<std::vector<uint8_t>>& modules() const { return m_modules; }
+    // Indices of the modules that validate as they are: mutations of those reach further.
+    const std::vector<size_t>& valid_modules() const { return m_valid; }
     const std::string& problem() const { return m_problem; }
 
 private:
@@ -108,9 +111,15 @@ private:
         }
         std::error_code ignored;
         fs::remove_all(directory, ignored);
+        for (size_t i = 0; i < m_modules.size(); ++i) {
+            auto module = decode(m_modules[i]);
+            if (!module.is_error() && !validate(module.release_value()).is_error())
+                m_valid.push_back(i);
+        }
     }
 
     std::vector<std::vector<uint8_t>> m_modules;
+    std::vector<size_t> m_valid;
     std::string m_problem;
 };
 
@@ -241,17 +250,63 @@ std::vector<Section> sections_of(const std::vector<uint8_t>& bytes)
     return sections;
 }
 
+bool read_leb(const std::vector<uint8_t>& bytes, size_t& offset, uint64_t& value)
+{
+    value = 0;
+    for (int shift = 0; shift <= 28; shift += 7) {
+        if (offset >= bytes.size())
+            return false;
+        uint8_t byte = bytes[offset++];
+        value |= uint64_t(byte & 0x7f) << shift;
+        if (!(byte & 0x80))
+            return true;
+    }
+    return false;
+}
+
+void write_leb(std::vector<uint8_t>& bytes, uint64_t value)
+{
+    do {
+        uint8_t byte = value & 0x7f;
+        value >>= 7;
+        bytes.push_back(value ? byte | 0x80 : byte);
+    } while (value);
+}
+
 std::vector<uint8_t> encode_section(uint8_t id, const std::vector<uint8_t>& payload)
 {
     std::vector<uint8_t> bytes { id };
-    uint64_t size = payload.size();
-    do {
-        uint8_t byte = size & 0x7f;
-        size >>= 7;
-        bytes.push_back(size ? byte | 0x80 : byte);
-    } while (size);
+    write_leb(bytes, payload.size());
     bytes.insert(bytes.end(), payload.begin(), payload.end());
     return bytes;
+}
+
+// Mutates one function body of a code section payload and fixes its size, so that the damage
+// is to instructions and locals, which is where the validator and the compiler do their work.
+bool mutate_function_body(Random& random, std::vector<uint8_t>& payload, const std::vector<std::vector<uint8_t>>& corpus)
+{
+    size_t offset = 0;
+    uint64_t count = 0;
+    if (!read_leb(payload, offset, count) || count == 0)
+        return false;
+    uint64_t chosen = random.below(count);
+    for (uint64_t i = 0;; ++i) {
+        size_t size_at = offset;
+        uint64_t size = 0;
+        if (!read_leb(payload, offset, size) || size > payload.size() - offset)
+            return false;
+        if (i == chosen) {
+            std::vector<uint8_t> body(payload.begin() + offset, payload.begin() + offset + size);
+            mutate_bytes(random, body, 0, corpus);
+            std::vector<uint8_t> encoded;
+            write_leb(encoded, body.size());
+            encoded.insert(encoded.end(), body.begin(), body.end());
+            payload.erase(payload.begin() + size_at, payload.begin() + offset + size);
+            payload.insert(payload.begin() + size_at, encoded.begin(), encoded.end());
+            return true;
+        }
+        offset += size;
+    }
 }
 
 // Mutations that keep section sizes right, so that most inputs get past the section framing
@@ -274,14 +329,16 @@ bool mutate_section(Random& random, std::vector<uint8_t>& bytes, const std::vect
     std::vector<uint8_t> whole(bytes.begin() + section.begin, bytes.begin() + section.end);
     std::vector<uint8_t> replacement;
     size_t insert_at = section.begin;
-    switch (random.below(8)) {
-    case 0: // drop it
+    // Section-level changes are rarer: nearly all of them end in the same few decoder errors.
+    switch (random.below(32)) {
+    case 0:
+    case 1: // drop it
         break;
-    case 1: // duplicate it
+    case 2: // duplicate it
         replacement = whole;
         replacement.insert(replacement.end(), whole.begin(), whole.end());
         break;
-    case 2: { // move it elsewhere
+    case 3: { // move it elsewhere
         bytes.erase(bytes.begin() + section.begin, bytes.begin() + section.end);
         auto& other = sections[random.below(sections.size())];
         insert_at = other.begin <= section.begin ? other.begin : other.begin - whole.size();
@@ -290,7 +347,8 @@ bool mutate_section(Random& random, std::vector<uint8_t>& bytes, const std::vect
         bytes.insert(bytes.begin() + insert_at, whole.begin(), whole.end());
         return true;
     }
-    case 3: { // replace it with a section of another module
+    case 4:
+    case 5: { // replace it with a section of another module
         auto& other = corpus[random.below(corpus.size())];
         auto other_sections = sections_of(other);
         if (other_sections.empty())
@@ -299,9 +357,10 @@ bool mutate_section(Random& random, std::vector<uint8_t>& bytes, const std::vect
         replacement.assign(other.begin() + taken.begin, other.begin() + taken.end);
         break;
     }
-    default: { // a byte mutation inside the payload, size fixed up
+    default: { // a byte mutation inside the payload (inside one function body for code), sizes fixed up
         std::vector<uint8_t> payload(bytes.begin() + section.payload_begin, bytes.begin() + section.end);
-        mutate_bytes(random, payload, 0, corpus);
+        if (section.id != 10 || random.one_in(4) || !mutate_function_body(random, payload, corpus))
+            mutate_bytes(random, payload, 0, corpus);
         replacement = encode_section(section.id, payload);
         break;
     }
@@ -331,7 +390,35 @@ struct Stats {
     uint64_t calls_finished = 0;
     uint64_t calls_trapped = 0;
     uint64_t calls_out_of_fuel = 0;
+    // Rejections by message (details after the spec's words cut off), to show what got tested.
+    std::map<std::string, uint64_t> decode_errors;
+    std::map<std::string, uint64_t> validation_errors;
+    std::map<std::string, uint64_t> instantiation_errors;
 };
+
+// "unexpected end at offset 12" → "unexpected end": the spec's words, without where.
+std::string error_kind(const std::string& message)
+{
+    size_t cut = message.size();
+    for (const char* marker : { " at offset", " (", ":", " in " }) {
+        size_t at = message.find(marker);
+        if (at != std::string::npos)
+            cut = std::min(cut, at);
+    }
+    return message.substr(0, cut);
+}
+
+void print_top(const char* what, const std::map<std::string, uint64_t>& counts, size_t limit)
+{
+    std::vector<std::pair<uint64_t, std::string>> sorted;
+    for (auto& [message, count] : counts)
+        sorted.emplace_back(count, message);
+    std::sort(sorted.rbegin(), sorted.rend());
+    std::printf("mutation: %s (%zu kinds):", what, sorted.size());
+    for (size_t i = 0; i < sorted.size() && i < limit; ++i)
+        std::printf("%s %llu \"%s\"", i ? "," : "", (unsigned long long)sorted[i].first, sorted[i].second.c_str());
+    std::printf("\n");
+}
 
 Value zero_of(ValType) { return Value {}; } // 0, 0.0, +0.0 and null are all the zero slot
 
@@ -386,12 +473,16 @@ public:
     {
         ++m_stats.inputs;
         auto module = decode(bytes);
-        if (module.is_error())
+        if (module.is_error()) {
+            ++m_stats.decode_errors[error_kind(module.error().message())];
             return;
+        }
         ++m_stats.decoded;
         auto valid = validate(module.release_value());
-        if (valid.is_error())
+        if (valid.is_error()) {
+            ++m_stats.validation_errors[error_kind(valid.error().message())];
             return;
+        }
         ++m_stats.validated;
 
         Store store;
@@ -402,8 +493,10 @@ public:
             return;
         }
         auto instance = store.instantiate(valid.value(), *imports);
-        if (instance.is_error())
+        if (instance.is_error()) {
+            ++m_stats.instantiation_errors[error_kind(instance.error().message())];
             return;
+        }
         ++m_stats.instantiated;
 
         // Small stacks: recursion still reaches its limit, and each Thread is cheap to make.
@@ -463,6 +556,7 @@ TEST(Mutation, MutatedSpecModulesNeverCrashOrHang)
     auto& corpus = Corpus::get();
     ASSERT_TRUE(corpus.problem().empty()) << corpus.problem();
     ASSERT_GT(corpus.modules().size(), 1000u) << "the core suite should give thousands of modules";
+    ASSERT_GT(corpus.valid_modules().size(), 500u) << "most modules of the suite's module commands should validate";
 
     uint64_t seed = environment_number("HASHOS_MUTATION_SEED", k_default_seed);
     uint64_t inputs = environment_number("HASHOS_MUTATION_INPUTS", k_default_inputs);
@@ -473,8 +567,14 @@ TEST(Mutation, MutatedSpecModulesNeverCrashOrHang)
     Pipeline pipeline(stats);
     auto begin = std::chrono::steady_clock::now();
     for (uint64_t i = 0; i < inputs; ++i) {
-        auto bytes = corpus.modules()[random.below(corpus.modules().size())];
-        uint64_t mutations = 1 + random.below(3);
+        // Mostly valid modules, so that mutations get past the decoder often; now and then the
+        // malformed and invalid ones of the suite, which start out on the error paths.
+        size_t index = random.below(4) != 0 ? corpus.valid_modules()[random.below(corpus.valid_modules().size())]
+                                            : random.below(corpus.modules().size());
+        auto bytes = corpus.modules()[index];
+        // Usually one mutation, sometimes two or three.
+        uint64_t roll = random.below(20);
+        uint64_t mutations = roll < 12 ? 1 : roll < 17 ? 2 : 3;
         for (uint64_t m = 0; m < mutations; ++m)
             mutate_once(random, bytes, corpus.modules());
         if (dump) {
@@ -485,8 +585,8 @@ TEST(Mutation, MutatedSpecModulesNeverCrashOrHang)
     }
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
 
-    std::printf("mutation: corpus %zu modules, seed 0x%llx, %.1f s\n", corpus.modules().size(),
-        static_cast<unsigned long long>(seed), seconds);
+    std::printf("mutation: corpus %zu modules (%zu valid), seed 0x%llx, %.1f s\n", corpus.modules().size(),
+        corpus.valid_modules().size(), static_cast<unsigned long long>(seed), seconds);
     std::printf("mutation: %llu inputs, %llu decoded, %llu validated, %llu instantiated (%llu skipped: imports too "
                 "large), %llu started\n",
         (unsigned long long)stats.inputs, (unsigned long long)stats.decoded, (unsigned long long)stats.validated,
@@ -495,6 +595,10 @@ TEST(Mutation, MutatedSpecModulesNeverCrashOrHang)
     std::printf("mutation: %llu calls: %llu finished, %llu trapped, %llu out of fuel\n", (unsigned long long)stats.calls,
         (unsigned long long)stats.calls_finished, (unsigned long long)stats.calls_trapped,
         (unsigned long long)stats.calls_out_of_fuel);
+
+    print_top("decoder rejections", stats.decode_errors, 8);
+    print_top("validator rejections", stats.validation_errors, 8);
+    print_top("instantiation failures", stats.instantiation_errors, 4);
 
     // The mutations must reach every stage, or this test proves little.
     EXPECT_EQ(stats.inputs, inputs);
