@@ -8,4 +8,13 @@ namespace hashos::cli {
 // Registers `hashos run`. The returned callback's exit code is stored in `exit_code`.
 void add_run_command(CLI::App& app, int& exit_code);
 
+// The block store's commands (cli/cid.cpp, add.cpp, cat.cpp, ls.cpp, gc.cpp, pin.cpp): `hashos cid`,
+// `add`, `cat`, `ls`, `gc` and `pin add|rm|ls`. Errors go to stderr as one line and set exit_code.
+void add_cid_command(CLI::App& app, int& exit_code);
+void add_add_command(CLI::App& app, int& exit_code);
+void add_cat_command(CLI::App& app, int& exit_code);
+void add_ls_command(CLI::App& app, int& exit_code);
+void add_gc_command(CLI::App& app, int& exit_code);
+void add_pin_command(CLI::App& app, int& exit_code);
+
 } // namespace hashos::cli

@@ -35,6 +35,17 @@ namespace {
 
 constexpr size_t k_none = std::numeric_limits<size_t>::max();
 
+// local.get is deferred only in the bottom slots of the operand stack, so that every scan for
+// deferred entries is bounded by this, never by the stack height (a hostile module could
+// otherwise make compilation quadratic). Real code rarely reads a local that deep.
+constexpr size_t k_max_deferred_height = 64;
+
+// Not from the spec: compiled code larger than this many units per wasm instruction (plus a
+// floor) means a pathological module (e.g. a huge br_table whose targets all need value copies);
+// compiling it is refused rather than allocating without bound.
+constexpr size_t k_max_units_per_instruction = 64;
+constexpr size_t k_min_code_limit = 1 << 20;
+
 struct Signature {
     uint32_t params = 0;
     uint32_t results = 0;
@@ -163,6 +174,11 @@ private:
     }
     void push_local(uint32_t local)
     {
+        if (m_stack.size() >= k_max_deferred_height) {
+            uint32_t slot = push();
+            emit_copy(slot, local);
+            return;
+        }
         m_stack.push_back(local);
         ++m_local_refs[local];
         ++m_deferred;
@@ -204,7 +220,8 @@ private:
     {
         if (m_deferred == 0)
             return;
-        for (size_t i = m_stack.size() - count; i < m_stack.size(); ++i)
+        size_t end = std::min(m_stack.size(), k_max_deferred_height);
+        for (size_t i = m_stack.size() - count; i < end; ++i)
             materialize(i);
     }
     void materialize_all() { materialize_top(m_stack.size()); }
@@ -212,7 +229,7 @@ private:
     {
         if (m_local_refs[local] == 0)
             return;
-        for (size_t i = 0; i < m_stack.size(); ++i) {
+        for (size_t i = 0; i < std::min(m_stack.size(), k_max_deferred_height); ++i) {
             if (m_stack[i] == local)
                 materialize(i);
         }
@@ -321,14 +338,12 @@ void Compiler::enter(Control::Kind kind, Signature signature)
     m_controls.push_back(std::move(control));
 }
 
+// Only after materialize_top(arity): the values are then in their own canonical slots, which are
+// the label's exactly when they sit right on the label's height.
 bool Compiler::values_in_place(const Control& control) const
 {
     uint32_t arity = control.arity();
-    for (uint32_t k = 0; k < arity; ++k) {
-        if (m_stack[m_stack.size() - arity + k] != canonical(control.height + k))
-            return false;
-    }
-    return true;
+    return arity == 0 || control.height + arity == m_stack.size();
 }
 
 // Ascending copies are safe: a value's source is a local (below every stack slot) or its own
@@ -595,7 +610,10 @@ Result<void> Compiler::compile()
     function.signature = { 0, uint32_t(m_type.results.size()) };
     m_controls.push_back(function);
 
+    size_t code_limit = std::max(k_min_code_limit, m_body.instructions.size() * k_max_units_per_instruction);
     for (const Instruction& instruction : m_body.instructions) {
+        if (m_code.size() > code_limit)
+            return Error("function too large to compile: more than " + std::to_string(code_limit) + " units of code");
         Op op = Op(instruction.op);
         if (m_dead) {
             switch (instruction.op) {

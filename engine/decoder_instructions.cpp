@@ -188,16 +188,15 @@ Result<void> ExpressionDecoder::read_immediates(Instruction& instruction, size_t
         instruction.ref_type = TRY(m_stream.read_ref_type());
         break;
     case ImmediateKind::SelectTypes: {
-        size_t count_offset = m_stream.position();
+        // Any count decodes; the validator requires exactly one type.
         uint32_t count = TRY(m_stream.read_length());
+        instruction.select.count = count;
+        instruction.select.type = ValType::I32;
         for (uint32_t i = 0; i < count; ++i) {
             ValType type = TRY(m_stream.read_value_type());
             if (i == 0)
-                instruction.ref_type = type;
+                instruction.select.type = type;
         }
-        // https://webassembly.github.io/spec/core/valid/instructions.html#parametric-instructions
-        if (count != 1)
-            defer(count_offset, "invalid result arity");
         break;
     }
     case ImmediateKind::TableInit:

@@ -28,6 +28,7 @@ private:
     std::vector<Table*> m_tables;
     std::vector<Memory*> m_memories;
     std::vector<GlobalInstance*> m_globals;
+    Memory* m_memory0 = nullptr; // m_memories[0] if any: the interpreter reloads it on calls and returns
     std::vector<std::vector<Value>> m_element_segments; // evaluated items; emptied by elem.drop
     std::vector<bool> m_dropped_datas;
     std::vector<std::unique_ptr<CompiledFunction>> m_code;

@@ -139,7 +139,7 @@ RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const
 
 #define RELOAD_MEMORY()                                                                   \
     do {                                                                                  \
-        Memory* memory_ = instance && !instance->m_memories.empty() ? instance->m_memories[0] : nullptr; \
+        Memory* memory_ = instance ? instance->m_memory0 : nullptr;                       \
         memory_base = memory_ ? memory_->data() : nullptr;                                \
         memory_size = memory_ ? memory_->size_in_bytes() : 0;                             \
     } while (0)

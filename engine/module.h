@@ -46,6 +46,10 @@ struct Instruction {
         uint64_t f64_bits;
         ValType ref_type;
         struct {
+            ValType type;   // the first declared type
+            uint32_t count; // how many types the binary lists; validation requires one
+        } select;
+        struct {
             uint32_t begin; // into FunctionBody::label_tables
             uint32_t count; // number of labels, not counting the default
         } label_table;

@@ -15,7 +15,7 @@ enum class ImmediateKind : uint8_t {
     Function,     // Instruction::index: function index
     CallIndirect, // Instruction::pair: { type index, table index }
     RefType,      // Instruction::ref_type
-    SelectTypes,  // Instruction::ref_type holds the single value type of a typed select
+    SelectTypes,  // Instruction::select: { first type, number of types }
     Local,        // Instruction::index
     Global,       // Instruction::index
     Table,        // Instruction::index

@@ -162,6 +162,8 @@ Result<Instance*> Store::instantiate(const ValidModule& valid, std::span<const E
         instance.m_tables.push_back(TRY(create_table(type)));
     for (const MemoryType& type : module.memories)
         instance.m_memories.push_back(TRY(create_memory(type)));
+    if (!instance.m_memories.empty())
+        instance.m_memory0 = instance.m_memories[0];
     for (const Global& global : module.globals) {
         Value value = TRY(evaluate_constant(instance, global.init));
         instance.m_globals.push_back(create_global(global.type, value));

@@ -447,7 +447,10 @@ Result<void> FunctionValidator::validate(const Instruction& instruction)
         return {};
     }
     case Opcode::SelectTyped: {
-        ValType type = instruction.ref_type;
+        // https://webassembly.github.io/spec/core/valid/instructions.html#parametric-instructions
+        if (instruction.select.count != 1)
+            return Error("invalid result arity");
+        ValType type = instruction.select.type;
         if (type == ValType::V128)
             return Error("SIMD (v128) is not supported");
         TRY(pop(ValType::I32));

@@ -323,7 +323,8 @@ TEST(DecoderCode, ImmediatesOfEachKind)
     EXPECT_EQ(instruction_at(module, 6).pair.second, 1u);
     EXPECT_EQ(instruction_at(module, 7).ref_type, ValType::ExternRef);
     EXPECT_EQ(instruction_at(module, 8).op, Opcode::SelectTyped);
-    EXPECT_EQ(instruction_at(module, 8).ref_type, ValType::I64);
+    EXPECT_EQ(instruction_at(module, 8).select.type, ValType::I64);
+    EXPECT_EQ(instruction_at(module, 8).select.count, 1u);
     EXPECT_EQ(instruction_at(module, 9).pair.first, 3u);
     EXPECT_EQ(instruction_at(module, 9).pair.second, 4u);
     EXPECT_EQ(instruction_at(module, 10).pair.first, 5u);
@@ -414,15 +415,20 @@ TEST(DecoderCode, DataCountRequiredForDataIndices)
     decode_ok(module_with_body({ 0xfc, 0x09, 0x00 }));
 }
 
+TEST(DecoderCode, TypedSelectKeepsItsTypeCountForTheValidator)
+{
+    // Other than one type is invalid, not malformed: the validator says "invalid result arity".
+    Module two = decode_ok(module_with_body({ 0x1c, 0x02, 0x7f, 0x7e }));
+    ASSERT_FALSE(two.code.empty());
+    EXPECT_EQ(two.code[0].instructions[0].select.count, 2u);
+    EXPECT_EQ(two.code[0].instructions[0].select.type, ValType::I32);
+    Module none = decode_ok(module_with_body({ 0x1c, 0x00 }));
+    ASSERT_FALSE(none.code.empty());
+    EXPECT_EQ(none.code[0].instructions[0].select.count, 0u);
+}
+
 TEST(DecoderCode, ErrorsTheModuleCannotRepresentComeAfterStructure)
 {
-    // A typed select with two types is invalid; the Module holds one type, so the decoder says so.
-    EXPECT_DECODE_ERROR(module_with_body({ 0x1c, 0x02, 0x7f, 0x7f }), "invalid result arity");
-    EXPECT_DECODE_ERROR(module_with_body({ 0x1c, 0x00 }), "invalid result arity");
-    // ... but a malformation later in the binary is reported first.
-    Bytes bad_select_then_junk = module_with_body({ 0x1c, 0x00 });
-    bad_select_then_junk.push_back(0x0d);
-    EXPECT_DECODE_ERROR(bad_select_then_junk, "malformed section id");
     // br_table in a constant expression has nowhere to keep its labels.
     EXPECT_DECODE_ERROR(module_of({ section(6, { 0x01, 0x7f, 0x00, 0x0e, 0x00, 0x00, 0x0b }) }),
         "constant expression required");

@@ -29,7 +29,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr uint64_t k_default_seed = 0x68617368'6f73'2021; // "hashos" 2021
+constexpr uint64_t k_default_seed = 0x68617368'6f73'2021; // "hashos !" in ASCII
 constexpr uint32_t k_default_inputs = 50'000;
 constexpr uint64_t k_fuel_per_call = 100'000;
 // Dummy imports and defined memories stay small so that a mutated limit cannot make one input
@@ -130,11 +130,14 @@ private:
 constexpr uint8_t k_interesting_bytes[] = { 0x00, 0x01, 0x02, 0x03, 0x0b, 0x0c, 0x0d, 0x10, 0x11, 0x1c, 0x20, 0x40,
     0x41, 0x60, 0x6f, 0x70, 0x7b, 0x7c, 0x7d, 0x7e, 0x7f, 0x80, 0xfc, 0xfd, 0xff };
 
-// A position in [skip, size) (or up to size when `allow_end`), now and then anywhere: with
-// skip = 8 that keeps most mutations past the header, whose damage stops decoding at once.
-size_t position(Random& random, size_t size, size_t skip, bool allow_end)
+// Whether a position may be the end (where an insertion appends or a truncation keeps all).
+enum class End : uint8_t { Excluded, Included };
+
+// A position in [skip, size) (or up to size), now and then anywhere: with skip = 8 that keeps
+// most mutations past the header, whose damage stops decoding at once.
+size_t position(Random& random, size_t size, size_t skip, End end)
 {
-    size_t limit = size + (allow_end ? 1 : 0);
+    size_t limit = size + (end == End::Included ? 1 : 0);
     if (limit == 0)
         return 0;
     if (size > skip && !random.one_in(20))
@@ -146,23 +149,23 @@ size_t position(Random& random, size_t size, size_t skip, bool allow_end)
 void mutate_bytes(Random& random, std::vector<uint8_t>& bytes, size_t skip,
     const std::vector<std::vector<uint8_t>>& corpus)
 {
-    auto at = [&](bool allow_end) { return position(random, bytes.size(), skip, allow_end); };
+    auto at = [&](End end) { return position(random, bytes.size(), skip, end); };
     switch (random.below(10)) {
     case 0: // flip one bit
         if (!bytes.empty())
-            bytes[at(false)] ^= uint8_t(1u << random.below(8));
+            bytes[at(End::Excluded)] ^= uint8_t(1u << random.below(8));
         break;
     case 1: // any byte
         if (!bytes.empty())
-            bytes[at(false)] = uint8_t(random.next());
+            bytes[at(End::Excluded)] = uint8_t(random.next());
         break;
     case 2:
     case 3: // a byte the format gives meaning to
         if (!bytes.empty())
-            bytes[at(false)] = k_interesting_bytes[random.below(sizeof k_interesting_bytes)];
+            bytes[at(End::Excluded)] = k_interesting_bytes[random.below(sizeof k_interesting_bytes)];
         break;
     case 4: { // insert 1-4 bytes
-        size_t where = at(true);
+        size_t where = at(End::Included);
         size_t count = 1 + random.below(4);
         for (size_t i = 0; i < count; ++i)
             bytes.insert(bytes.begin() + where, uint8_t(random.next()));
@@ -171,18 +174,18 @@ void mutate_bytes(Random& random, std::vector<uint8_t>& bytes, size_t skip,
     case 5: { // delete 1-8 bytes
         if (bytes.empty())
             break;
-        size_t where = at(false);
+        size_t where = at(End::Excluded);
         size_t count = std::min<size_t>(1 + random.below(8), bytes.size() - where);
         bytes.erase(bytes.begin() + where, bytes.begin() + where + count);
         break;
     }
     case 6: // truncate
-        bytes.resize(at(true));
+        bytes.resize(at(End::Included));
         break;
     case 7: { // lengthen a LEB128: b becomes b|0x80, 0x00 (same value, one more byte)
         if (bytes.empty())
             break;
-        size_t where = at(false);
+        size_t where = at(End::Excluded);
         if (bytes[where] < 0x80) {
             bytes[where] |= 0x80;
             bytes.insert(bytes.begin() + where + 1, 0x00);
@@ -192,10 +195,10 @@ void mutate_bytes(Random& random, std::vector<uint8_t>& bytes, size_t skip,
     case 8: { // duplicate a range somewhere else
         if (bytes.size() < 2)
             break;
-        size_t from = at(false);
+        size_t from = at(End::Excluded);
         size_t count = std::min<size_t>(1 + random.below(32), bytes.size() - from);
         std::vector<uint8_t> chunk(bytes.begin() + from, bytes.begin() + from + count);
-        size_t where = at(true);
+        size_t where = at(End::Included);
         bytes.insert(bytes.begin() + where, chunk.begin(), chunk.end());
         break;
     }
@@ -205,7 +208,7 @@ void mutate_bytes(Random& random, std::vector<uint8_t>& bytes, size_t skip,
             break;
         size_t from = 8 + random.below(other.size() - 8);
         size_t count = std::min<size_t>(1 + random.below(64), other.size() - from);
-        size_t where = at(true);
+        size_t where = at(End::Included);
         bytes.insert(bytes.begin() + where, other.begin() + from, other.begin() + from + count);
         break;
     }

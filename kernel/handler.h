@@ -1,0 +1,40 @@
+// Handler: whoever handles an interface. The registry maps an interface hash to one Handler and
+// cannot tell a kernel-native handler (a C++ object, handlers/) from the proxy of a wasm process
+// (kernel/process_handler.h): both receive messages through deliver() and answer them with
+// answer_message() (kernel/messages.h), at once or later, from any thread.
+//
+// Threads: every method may be called from any thread, concurrently, and is never called with a
+// kernel lock held, so an implementation may answer or send messages from inside it.
+#pragma once
+
+#include "kernel/messages.h"
+
+namespace hashos::kernel {
+
+enum class Delivery : uint8_t {
+    Accepted,  // the handler owns the message now; it will answer it if an answer is wanted
+    QueueFull, // the handler's queue is at its limit: the sender gets HASHOS_E_QUEUE_FULL
+    Gone,      // the handler is exiting: the message is treated as having no handler
+};
+
+class Handler {
+public:
+    virtual ~Handler() = default;
+
+    // Offers a message. On Accepted the handler has moved it out of `message` and must answer it
+    // (if an answer is wanted) exactly once, or may drop it after cancel(); on anything else
+    // `message` is left as it was, for the caller to park or answer with an error.
+    virtual Delivery deliver(Message&& message) = 0;
+
+    // The sender withdrew `id`: if it is still queued, drop it; if it is being handled, its
+    // answer will be dropped anyway.
+    virtual void cancel(MessageId id) {}
+
+    // A process this handler accepted messages from has exited.
+    virtual void sender_exited(SenderId sender) {}
+
+    // A name for messages ("process 12 (pong)", "log"): who handles what, when something fails.
+    virtual std::string description() const = 0;
+};
+
+} // namespace hashos::kernel

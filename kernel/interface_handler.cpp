@@ -1,0 +1,130 @@
+#include "kernel/interface_handler.h"
+
+#include <span>
+
+namespace hashos::kernel {
+
+namespace {
+
+enum class Method : uint64_t { Register = 1, Unregister = 2 };
+
+// Just enough protobuf to read `{ bytes hash = 1; }` after the method number: kernel/ may not
+// depend on interfaces/' generated decoders.
+class WireReader {
+public:
+    explicit WireReader(std::span<const uint8_t> bytes) : m_bytes(bytes) {}
+    bool at_end() const { return m_offset >= m_bytes.size(); }
+
+    std::optional<uint64_t> varint()
+    {
+        uint64_t value = 0;
+        for (unsigned shift = 0; shift < 64 && m_offset < m_bytes.size(); shift += 7) {
+            uint8_t byte = m_bytes[m_offset++];
+            value |= uint64_t(byte & 0x7f) << shift;
+            if (!(byte & 0x80))
+                return value;
+        }
+        return std::nullopt;
+    }
+    std::optional<std::span<const uint8_t>> bytes(uint64_t length)
+    {
+        if (length > m_bytes.size() - m_offset)
+            return std::nullopt;
+        auto span = m_bytes.subspan(m_offset, length);
+        m_offset += length;
+        return span;
+    }
+    // Skips a field of `wire_type`; false if the type is unknown or the input ends.
+    bool skip(uint64_t wire_type)
+    {
+        switch (wire_type) {
+        case 0:
+            return varint().has_value();
+        case 1:
+            return bytes(8).has_value();
+        case 2: {
+            auto length = varint();
+            return length && bytes(*length);
+        }
+        case 5:
+            return bytes(4).has_value();
+        }
+        return false;
+    }
+
+private:
+    std::span<const uint8_t> m_bytes;
+    size_t m_offset = 0;
+};
+
+// The `hash` field of RegisterRequest / UnregisterRequest.
+std::optional<InterfaceHash> read_hash(WireReader& reader)
+{
+    std::optional<InterfaceHash> hash;
+    while (!reader.at_end()) {
+        auto key = reader.varint();
+        if (!key)
+            return std::nullopt;
+        if (*key == ((1 << 3) | 2)) {
+            auto length = reader.varint();
+            if (!length)
+                return std::nullopt;
+            auto bytes = reader.bytes(*length);
+            if (!bytes || bytes->size() != InterfaceHash::size)
+                return std::nullopt;
+            hash = InterfaceHash::from(bytes->data());
+        } else if (!reader.skip(*key & 7)) {
+            return std::nullopt;
+        }
+    }
+    return hash;
+}
+
+} // namespace
+
+InterfaceHandler::InterfaceHandler(Registry& registry, Lookup lookup)
+    : m_registry(registry)
+    , m_lookup(std::move(lookup))
+{
+}
+
+Delivery InterfaceHandler::deliver(Message&& message)
+{
+    Message taken = std::move(message);
+    answer_message(taken, handle(taken));
+    return Delivery::Accepted;
+}
+
+Answer InterfaceHandler::handle(const Message& message)
+{
+    WireReader reader(message.body);
+    auto method = reader.varint();
+    if (!method || (*method != uint64_t(Method::Register) && *method != uint64_t(Method::Unregister)))
+        return Answer::error(ErrorCode::Unimplemented, "interface: unknown method");
+    auto hash = read_hash(reader);
+    if (!hash)
+        return Answer::error(ErrorCode::InvalidArgument, "interface: the request needs a 32-byte hash");
+    auto registrant = m_lookup(message.sender);
+    if (!registrant)
+        return Answer::error(ErrorCode::InvalidArgument, "interface: only a process can handle an interface");
+
+    if (*method == uint64_t(Method::Unregister)) {
+        if (!m_registry.remove(*hash, *registrant->handler))
+            return Answer::error(ErrorCode::NotFound, "interface " + hash->short_hex() + ": not handled by " + registrant->handler->description());
+        return Answer::ok();
+    }
+    if (m_registry.count_of(*registrant->handler) >= registrant->interface_limit)
+        return Answer::error(ErrorCode::ResourceExhausted,
+            registrant->handler->description() + ": limit of " + std::to_string(registrant->interface_limit) + " interfaces reached");
+    switch (m_registry.add(*hash, registrant->handler, registrant->program)) {
+    case Registration::Registered:
+        return Answer::ok();
+    case Registration::AlreadyHandled:
+        return Answer::error(ErrorCode::AlreadyExists, "interface " + hash->short_hex() + ": another process handles it");
+    case Registration::Reserved:
+        return Answer::error(ErrorCode::PermissionDenied, "interface " + hash->short_hex() + ": the user gave it to another program");
+    }
+    return Answer::error(ErrorCode::Internal, "interface: unexpected registration result");
+}
+
+} // namespace hashos::kernel

@@ -1,0 +1,133 @@
+#include "kernel/kernel.h"
+
+#include "kernel/interface_handler.h"
+#include "kernel/process.h"
+
+namespace hashos::kernel {
+
+namespace {
+const ProgramId k_kernel_program("kernel");
+}
+
+Kernel::Kernel(KernelConfig config)
+    : m_config(std::move(config))
+    , m_scheduler(m_config.scheduler)
+{
+    m_services.scheduler = &m_scheduler;
+    m_services.interface_interface = m_config.interface_interface;
+    m_services.on_exit = [this](Process& process, const ExitStatus& status) { exited(process, status); };
+    // Every program may ask to handle an interface; who gets which is the registry's decision.
+    m_services.permissions.set_default(m_config.interface_interface, Decision::Allow);
+    auto lookup = [this](SenderId sender) -> std::optional<InterfaceHandler::Registrant> {
+        std::lock_guard lock(m_lock);
+        auto it = m_processes.find(ProcessId(sender.value()));
+        if (it == m_processes.end())
+            return std::nullopt;
+        const Process& process = *it->second;
+        return InterfaceHandler::Registrant { process.handler(), process.program(), process.limits().interfaces };
+    };
+    m_services.registry.add(m_config.interface_interface,
+        std::make_shared<InterfaceHandler>(m_services.registry, std::move(lookup)), k_kernel_program);
+    m_scheduler.start();
+}
+
+Kernel::~Kernel() { shutdown(); }
+
+Result<ProcessId> Kernel::spawn(std::span<const uint8_t> wasm, ProgramId program, std::string name)
+{
+    return spawn(wasm, std::move(program), std::move(name), m_config.limits);
+}
+
+Result<ProcessId> Kernel::spawn(std::span<const uint8_t> wasm, ProgramId program, std::string name, const Limits& limits)
+{
+    ProcessId id;
+    {
+        std::lock_guard lock(m_lock);
+        if (m_shut_down)
+            return Error("the kernel is shut down");
+        id = ProcessId(m_next_process_id++);
+    }
+    auto process = TRY(Process::create(m_services, { id, std::move(program), std::move(name) }, wasm, limits));
+    {
+        std::lock_guard lock(m_lock);
+        m_processes.emplace(id, process);
+    }
+    m_scheduler.enqueue(std::move(process));
+    return id;
+}
+
+Registration Kernel::register_handler(const InterfaceHash& interface, std::shared_ptr<Handler> handler)
+{
+    return m_services.registry.add(interface, std::move(handler), k_kernel_program);
+}
+
+void Kernel::exited(Process& process, const ExitStatus& status)
+{
+    std::lock_guard lock(m_lock);
+    m_exit_statuses[process.id()] = status;
+    m_processes.erase(process.id());
+    m_exit_signal.notify_all();
+}
+
+Result<ExitStatus> Kernel::wait(ProcessId process)
+{
+    std::unique_lock lock(m_lock);
+    if (!m_processes.contains(process) && !m_exit_statuses.contains(process))
+        return Error("no process " + std::to_string(process.value()) + " to wait for");
+    m_exit_signal.wait(lock, [&] { return m_exit_statuses.contains(process); });
+    ExitStatus status = std::move(m_exit_statuses[process]);
+    m_exit_statuses.erase(process);
+    return status;
+}
+
+std::optional<ExitStatus> Kernel::wait_for(ProcessId process, std::chrono::milliseconds timeout)
+{
+    std::unique_lock lock(m_lock);
+    if (!m_exit_signal.wait_for(lock, timeout, [&] { return m_exit_statuses.contains(process); }))
+        return std::nullopt;
+    ExitStatus status = std::move(m_exit_statuses[process]);
+    m_exit_statuses.erase(process);
+    return status;
+}
+
+void Kernel::kill(ProcessId id, std::string reason)
+{
+    std::shared_ptr<Process> process;
+    {
+        std::lock_guard lock(m_lock);
+        auto it = m_processes.find(id);
+        if (it == m_processes.end())
+            return;
+        process = it->second;
+    }
+    m_scheduler.kill(*process, std::move(reason));
+}
+
+void Kernel::shutdown()
+{
+    std::vector<std::shared_ptr<Process>> running;
+    {
+        std::lock_guard lock(m_lock);
+        if (m_shut_down)
+            return;
+        m_shut_down = true;
+        for (auto& [id, process] : m_processes)
+            running.push_back(process);
+    }
+    for (auto& process : running)
+        m_scheduler.kill(*process, "the kernel is shutting down");
+    running.clear();
+    {
+        std::unique_lock lock(m_lock);
+        m_exit_signal.wait(lock, [&] { return m_processes.empty(); });
+    }
+    m_scheduler.stop();
+}
+
+size_t Kernel::process_count() const
+{
+    std::lock_guard lock(m_lock);
+    return m_processes.size();
+}
+
+} // namespace hashos::kernel

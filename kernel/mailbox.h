@@ -1,0 +1,132 @@
+// Mailbox: the message state of one process (kernel/messages.h's per-process half).
+// - its queue of events, oldest first: incoming messages (bounded: Limits::queued_messages,
+//   the backpressure of DESIGN.md), answers to its own messages, SENDER_EXITED notifications;
+// - its pending messages (sent with an answer wanted, answer not taken yet; bounded:
+//   Limits::pending_messages) and the messages it holds as a handler (taken, not answered);
+// - the wasm threads blocked in next_message, woken when an event they wait for arrives.
+// docs/abi.md's rules on message ids, filters and lifetimes are all checked here.
+//
+// Threads: every method locks the mailbox and may be called from any thread. The wake callback
+// runs with the mailbox locked, so it must not call back into the mailbox (the scheduler's wake
+// only queues the thread). After close() every call is a harmless no-op.
+#pragma once
+
+#include "kernel/abi.h"
+#include "kernel/messages.h"
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace hashos::kernel {
+
+class Thread;
+
+// One next_message event, before it is encoded into guest memory.
+struct Event {
+    abi::EventKind kind = abi::EventKind::Message;
+    Message message; // for answers: id, interface, body; for SENDER_EXITED: sender only
+};
+
+enum class Taken : uint8_t {
+    Event,          // `event` is the whole event, now consumed
+    TooSmall,       // `event` has the header fields and `body_size`, nothing consumed
+    Nothing,        // no event matches (the thread was registered as a waiter if asked to)
+    UnknownMessage, // a filter id is not pending
+};
+
+struct TakeResult {
+    Taken status = Taken::Nothing;
+    Event event;
+    uint32_t body_size = 0;
+};
+
+enum class Wait : uint8_t { No, Yes };
+
+class Mailbox final : public AnswerSink, public std::enable_shared_from_this<Mailbox> {
+public:
+    using WakeCallback = std::function<void(Thread&)>;
+    Mailbox(uint32_t pending_limit, uint32_t queue_limit, WakeCallback wake);
+
+    // --- As a sender -----------------------------------------------------------------------------
+    // Counts a message that wants an answer against the pending limit; false when at the limit.
+    bool add_pending(MessageId id, const InterfaceHash& interface);
+    // The handler that accepted pending message `id`, for cancel_message to reach it.
+    void set_pending_handler(MessageId id, std::weak_ptr<Handler> handler);
+    // cancel_message: forgets a pending message and any answer queued for it. Returns the handler
+    // to tell, or nullopt if `id` is not pending.
+    std::optional<std::weak_ptr<Handler>> cancel(MessageId id);
+
+    // AnswerSink
+    void receive_answer(MessageId id, const InterfaceHash& interface, Answer answer) override;
+    void delivered_to(std::weak_ptr<Handler> handler) override;
+
+    // --- As a handler ----------------------------------------------------------------------------
+    // Queues an incoming message (from this process's Handler proxy); moves from `message` only
+    // when it is Accepted.
+    enum class Offer : uint8_t { Accepted, QueueFull, Closed };
+    Offer offer(Message&& message);
+    // Drops a queued message the sender cancelled.
+    void drop_queued(MessageId id);
+    // A sender this process served has exited: queue SENDER_EXITED (once) and drop its messages.
+    void sender_exited(SenderId sender);
+    // emit_answer: stops holding `id`; returns where its answer goes, or nullopt if not held.
+    std::optional<Message> take_held(MessageId id);
+
+    // --- next_message ----------------------------------------------------------------------------
+    // Takes the oldest event matching `filter` (empty: any) if it fits `capacity` bytes (header
+    // included). With Wait::Yes and nothing to take, `waiter` is registered and woken (once)
+    // when a matching event may have arrived; it then calls take() again.
+    TakeResult take(std::span<const MessageId> filter, uint32_t capacity, Wait wait, Thread* waiter);
+    // Forgets a waiter (its thread is going away).
+    void remove_waiter(Thread& waiter);
+
+    // --- Exit ------------------------------------------------------------------------------------
+    struct Closed {
+        std::vector<Message> unanswered;                              // queued or held, answer wanted
+        std::vector<std::pair<MessageId, std::weak_ptr<Handler>>> pending; // sent, not answered
+        std::vector<std::weak_ptr<Handler>> served_by;                // handlers that accepted ours
+    };
+    // Empties everything and refuses all further traffic; the caller answers and notifies.
+    Closed close();
+
+    size_t queued_events() const;
+    size_t pending_count() const;
+
+private:
+    struct Pending {
+        InterfaceHash interface;
+        std::weak_ptr<Handler> handler;
+        bool answered = false; // its answer is in m_queue
+    };
+    struct Waiter {
+        Thread* thread;
+        std::vector<MessageId> filter;
+    };
+
+    void push_locked(Event event);
+    static bool matches(const Event& event, std::span<const MessageId> filter);
+    void wake_waiters_for_locked(const Event& event);
+
+    mutable std::mutex m_lock;
+    const uint32_t m_pending_limit;
+    const uint32_t m_queue_limit;
+    WakeCallback m_wake;
+    bool m_closed = false;
+    std::deque<Event> m_queue;
+    uint32_t m_queued_messages = 0; // MESSAGE events in m_queue
+    std::unordered_map<MessageId, Pending> m_pending;
+    std::unordered_map<MessageId, Message> m_held; // body emptied: only the route is kept
+    std::unordered_set<SenderId> m_seen_senders;
+    std::set<std::weak_ptr<Handler>, std::owner_less<>> m_served_by;
+    std::vector<Waiter> m_waiters;
+};
+
+} // namespace hashos::kernel

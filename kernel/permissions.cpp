@@ -1,0 +1,82 @@
+#include "kernel/permissions.h"
+
+namespace hashos::kernel {
+
+void Permissions::set(const ProgramId& program, const InterfaceHash& interface, Decision decision)
+{
+    std::lock_guard lock(m_lock);
+    m_rules[Key { program, interface }] = decision;
+}
+
+void Permissions::set_default(const InterfaceHash& interface, Decision decision)
+{
+    std::lock_guard lock(m_lock);
+    m_defaults[interface] = decision;
+}
+
+void Permissions::set_fallback(Decision decision)
+{
+    std::lock_guard lock(m_lock);
+    m_fallback = decision;
+}
+
+void Permissions::set_asker(std::shared_ptr<PermissionAsker> asker)
+{
+    std::lock_guard lock(m_lock);
+    m_asker = std::move(asker);
+}
+
+Decision Permissions::check(const ProgramId& program, const InterfaceHash& interface) const
+{
+    std::lock_guard lock(m_lock);
+    if (auto rule = m_rules.find(Key { program, interface }); rule != m_rules.end())
+        return rule->second;
+    if (auto rule = m_defaults.find(interface); rule != m_defaults.end())
+        return rule->second;
+    return m_fallback;
+}
+
+void Permissions::ask(const ProgramId& program, const InterfaceHash& interface, std::function<void(Decision)> done)
+{
+    Key key { program, interface };
+    std::shared_ptr<PermissionAsker> asker;
+    {
+        std::lock_guard lock(m_lock);
+        auto& waiting = m_asking[key];
+        waiting.push_back(std::move(done));
+        if (waiting.size() > 1)
+            return; // the question is already on the user's screen
+        asker = m_asker;
+    }
+    if (!asker) {
+        answered(key, Decision::Deny, Remember::No);
+        return;
+    }
+    asker->ask(program, interface, [this, key](Decision decision, Remember remember) {
+        answered(key, decision == Decision::Allow ? Decision::Allow : Decision::Deny, remember);
+    });
+}
+
+void Permissions::answered(const Key& key, Decision decision, Remember remember)
+{
+    std::vector<std::function<void(Decision)>> waiting;
+    {
+        std::lock_guard lock(m_lock);
+        if (remember == Remember::Yes)
+            m_rules[key] = decision;
+        auto it = m_asking.find(key);
+        if (it != m_asking.end()) {
+            waiting = std::move(it->second);
+            m_asking.erase(it);
+        }
+    }
+    for (auto& done : waiting)
+        done(decision);
+}
+
+std::string Permissions::denial_reason(const ProgramId& program, const InterfaceHash& interface)
+{
+    return "program " + program.text() + ": interface " + interface.short_hex() + " denied";
+}
+
+} // namespace hashos::kernel

@@ -1,0 +1,98 @@
+// Process: a running program — its instance in its own engine Store, its threads, its limits,
+// its mailbox and the Handler proxy through which it handles interfaces, and who it is (program
+// id for permissions, a name for humans).
+//
+// Threads: create() may be called from any thread. The Store, the instance and the threads are
+// used only by the worker that runs the process (the scheduler runs one thread of a process at
+// a time: engine/store.h allows one OS thread per Store). The scheduling fields are the
+// Scheduler's, under m_schedule_lock. mailbox() and the handler are safe from any thread.
+#pragma once
+
+#include "base/result.h"
+#include "engine/instance.h"
+#include "engine/store.h"
+#include "kernel/exit_status.h"
+#include "kernel/limits.h"
+#include "kernel/mailbox.h"
+#include "kernel/process_handler.h"
+#include "kernel/thread.h"
+
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace hashos::kernel {
+
+struct Services;
+
+struct ProcessIdentity {
+    ProcessId id;
+    ProgramId program;
+    std::string name;
+};
+
+class Process : public std::enable_shared_from_this<Process> {
+public:
+    // Decodes, validates and instantiates `wasm` with the hashos syscalls as its imports, and
+    // prepares its main thread (start function, then _start or main). Nothing runs until the
+    // scheduler picks it. Errors: the engine's decode/validation/instantiation message, an
+    // unknown import, a missing or ill-typed entry point.
+    static Result<std::shared_ptr<Process>> create(Services& services, ProcessIdentity identity,
+        std::span<const uint8_t> wasm, const Limits& limits);
+    ~Process();
+
+    ProcessId id() const { return m_identity.id; }
+    // Handlers see a process as this opaque id (docs/abi.md); it is its ProcessId's value.
+    SenderId sender_id() const { return SenderId(m_identity.id.value()); }
+    const ProgramId& program() const { return m_identity.program; }
+    const std::string& name() const { return m_identity.name; }
+    // "process 12 (pong)"
+    std::string description() const;
+    const Limits& limits() const { return m_limits; }
+    Services& services() const { return m_services; }
+
+    wasm::Store& store() { return *m_store; }
+    wasm::Instance& instance() { return *m_instance; }
+    Mailbox& mailbox() { return *m_mailbox; }
+    const std::shared_ptr<Mailbox>& shared_mailbox() const { return m_mailbox; }
+    const std::shared_ptr<ProcessHandler>& handler() const { return m_handler; }
+
+    // --- Used by the worker that runs the process --------------------------------------------------
+    // The thread finished its call: what now (start the entry after the start function, end).
+    enum class AfterFinish : uint8_t { Continue, ThreadDone, ProcessExits };
+    AfterFinish thread_finished(Thread& thread, ExitStatus& status);
+    // Starts a new thread calling `function` with `args` (checks Limits::threads).
+    Result<Thread*> add_thread(wasm::Function* function, std::span<const wasm::Value> args);
+    void remove_thread(Thread& thread);
+    // Ends the process: frees its interfaces, answers what it held, tells whom it served, drops
+    // its threads. Exactly once, on the worker that runs it.
+    void exit(const ExitStatus& status);
+
+private:
+    friend class Scheduler;
+    Process(Services& services, ProcessIdentity identity, const Limits& limits);
+    Result<void> instantiate(std::span<const uint8_t> wasm);
+
+    Services& m_services;
+    ProcessIdentity m_identity;
+    Limits m_limits;
+    std::unique_ptr<wasm::Store> m_store;
+    wasm::Instance* m_instance = nullptr;
+    wasm::Function* m_entry = nullptr;
+    std::shared_ptr<Mailbox> m_mailbox;
+    std::shared_ptr<ProcessHandler> m_handler;
+    std::vector<std::unique_ptr<Thread>> m_threads;
+
+    // Scheduling state: kernel/scheduler.cpp.
+    enum class RunState : uint8_t { Idle, Queued, Running };
+    std::mutex m_schedule_lock;
+    std::deque<Thread*> m_ready;
+    RunState m_run_state = RunState::Idle;
+    bool m_exited = false;
+    std::optional<std::string> m_kill_reason;
+};
+
+} // namespace hashos::kernel

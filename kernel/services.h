@@ -1,0 +1,35 @@
+// Services: the kernel-wide objects that processes and syscalls use, created and owned by Kernel
+// (kernel/kernel.h) and outliving every process. Each member says its own thread rules; all are
+// safe to use from any thread.
+#pragma once
+
+#include "kernel/exit_status.h"
+#include "kernel/ids.h"
+#include "kernel/permissions.h"
+#include "kernel/registry.h"
+
+#include <atomic>
+#include <functional>
+
+namespace hashos::kernel {
+
+class Process;
+class Scheduler;
+
+struct Services {
+    Registry registry;
+    Permissions permissions;
+    Scheduler* scheduler = nullptr;
+    // The kernel-handled `interface` interface (interfaces/interface.proto), injected by the
+    // embedder so kernel/ does not depend on interfaces/.
+    InterfaceHash interface_interface;
+    // Called once per process, on the worker that ended it, after its cleanup.
+    std::function<void(Process&, const ExitStatus&)> on_exit;
+
+    MessageId new_message_id() { return MessageId(m_next_message_id.fetch_add(1, std::memory_order_relaxed)); }
+
+private:
+    std::atomic<uint64_t> m_next_message_id { 1 };
+};
+
+} // namespace hashos::kernel

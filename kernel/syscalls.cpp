@@ -1,0 +1,296 @@
+#include "kernel/syscalls.h"
+
+#include "kernel/abi.h"
+#include "kernel/guest_memory.h"
+#include "kernel/process.h"
+#include "kernel/services.h"
+
+#include <array>
+
+namespace hashos::kernel::syscalls {
+
+namespace {
+
+using abi::SyscallError;
+using wasm::HostCall;
+using wasm::HostOutcome;
+using wasm::ValType;
+
+constexpr int32_t k_ok = 0;
+
+int32_t code(SyscallError error) { return int32_t(error); }
+
+HostOutcome finish(HostCall& call, int32_t result)
+{
+    call.results[0] = wasm::Value::from_i32(result);
+    return HostOutcome::Return;
+}
+
+// --- emit_message --------------------------------------------------------------------------------
+
+// Hands `message` to its interface's handler, after the permission check. Used at once by
+// emit_message and later, from any thread, when the user answers a permission question.
+// Failures of a message that wants an answer become error answers (docs/abi.md).
+int32_t route(Services& services, Message message, WaitForHandler wait)
+{
+    const MessageId id = message.id;
+    const InterfaceHash interface = message.interface;
+    const bool wants_answer = message.answer_wanted == AnswerWanted::Yes;
+    auto sender = std::dynamic_pointer_cast<Mailbox>(message.reply_to.lock());
+    RouteResult result = services.registry.route(std::move(message), wait);
+    switch (result.routed) {
+    case Routed::Delivered:
+        if (wants_answer && sender)
+            sender->set_pending_handler(id, result.handler);
+        return k_ok;
+    case Routed::Parked:
+        return k_ok;
+    case Routed::NoHandler:
+        if (!wants_answer)
+            return code(SyscallError::NoHandler);
+        if (sender)
+            sender->receive_answer(id, interface,
+                Answer::error(ErrorCode::Unavailable, "no handler for interface " + interface.short_hex()));
+        return k_ok;
+    case Routed::QueueFull:
+        if (wants_answer && sender)
+            sender->cancel(id);
+        return code(SyscallError::QueueFull);
+    }
+    return k_ok;
+}
+
+HostOutcome emit_message(Process& process, HostCall& call)
+{
+    uint32_t interface_pointer = call.args[0].u32();
+    uint32_t body_pointer = call.args[1].u32();
+    uint32_t body_length = call.args[2].u32();
+    uint32_t flags = call.args[3].u32();
+    uint32_t out_id_pointer = call.args[4].u32();
+
+    // Decode and check.
+    if (flags & ~abi::k_emit_known_flags)
+        return finish(call, code(SyscallError::Invalid));
+    if (body_length > abi::k_max_body_size)
+        return finish(call, code(SyscallError::TooLarge));
+    const bool wants_answer = flags & abi::k_emit_answer_wanted;
+    const auto wait = (flags & abi::k_emit_wait_for_handler) ? WaitForHandler::Yes : WaitForHandler::No;
+    GuestMemory memory(call.caller);
+    auto interface_span = memory.span(interface_pointer, InterfaceHash::size);
+    auto body_span = memory.span(body_pointer, body_length);
+    auto out_id_span = wants_answer ? memory.span(out_id_pointer, sizeof(uint64_t)) : memory.span(0, 0);
+    if (!interface_span || !body_span || !out_id_span)
+        return finish(call, code(SyscallError::BadPointer));
+
+    Services& services = process.services();
+    Message message;
+    message.id = services.new_message_id();
+    message.interface = InterfaceHash::from(interface_span->data());
+    message.sender = process.sender_id();
+    message.answer_wanted = wants_answer ? AnswerWanted::Yes : AnswerWanted::No;
+    message.reply_to = process.shared_mailbox();
+    if (wants_answer && !process.mailbox().add_pending(message.id, message.interface))
+        return finish(call, code(SyscallError::Limit));
+
+    // Perform. From here the message exists: its id is the program's to wait for or cancel.
+    message.body = body_span->copy_in();
+    if (wants_answer)
+        out_id_span->write<uint64_t>(0, message.id.value());
+    switch (services.permissions.check(process.program(), message.interface)) {
+    case Decision::Allow:
+        return finish(call, route(services, std::move(message), wait));
+    case Decision::Deny:
+        if (!wants_answer)
+            return finish(call, code(SyscallError::Denied));
+        process.mailbox().receive_answer(message.id, message.interface,
+            Answer::error(ErrorCode::PermissionDenied, Permissions::denial_reason(process.program(), message.interface)));
+        return finish(call, k_ok);
+    case Decision::Ask:
+        break;
+    }
+    // The user is asked; the message goes on (or is refused) when they answer. emit_message
+    // never blocks, so the program learns the outcome from the answer.
+    ProgramId program = process.program();
+    InterfaceHash interface = message.interface;
+    services.permissions.ask(program, interface,
+        [&services, program, wait, message = std::move(message)](Decision decision) mutable {
+            if (decision == Decision::Allow) {
+                // A full queue now has no caller to return to: it becomes an error answer.
+                Message copy_for_error { message.id, message.interface, message.sender, message.answer_wanted, {}, message.reply_to };
+                if (route(services, std::move(message), wait) == code(SyscallError::QueueFull))
+                    answer_message(copy_for_error, Answer::error(ErrorCode::ResourceExhausted, "handler queue full"));
+            } else {
+                answer_message(message, Answer::error(ErrorCode::PermissionDenied, Permissions::denial_reason(program, message.interface)));
+            }
+        });
+    return finish(call, k_ok);
+}
+
+// --- emit_answer ---------------------------------------------------------------------------------
+
+HostOutcome emit_answer(Process& process, HostCall& call)
+{
+    MessageId id(call.args[0].u64());
+    uint32_t body_pointer = call.args[1].u32();
+    uint32_t body_length = call.args[2].u32();
+    uint32_t flags = call.args[3].u32();
+
+    if (flags & ~abi::k_answer_known_flags)
+        return finish(call, code(SyscallError::Invalid));
+    if (body_length > abi::k_max_body_size)
+        return finish(call, code(SyscallError::TooLarge));
+    auto body_span = GuestMemory(call.caller).span(body_pointer, body_length);
+    if (!body_span)
+        return finish(call, code(SyscallError::BadPointer));
+    auto route = process.mailbox().take_held(id);
+    if (!route)
+        return finish(call, code(SyscallError::UnknownMessage));
+    AnswerKind kind = (flags & abi::k_answer_error) ? AnswerKind::Error : AnswerKind::Ok;
+    answer_message(*route, Answer { kind, body_span->copy_in() });
+    return finish(call, k_ok);
+}
+
+// --- next_message --------------------------------------------------------------------------------
+
+// Writes an event header (and the body, if `with_body`) at the start of `out`.
+void write_event(const GuestSpan& out, const Event& event, uint32_t body_size, bool with_body)
+{
+    std::array<uint8_t, abi::k_event_header_size> header {};
+    header[abi::event_offset::kind] = uint8_t(event.kind);
+    header[abi::event_offset::flags] = event.message.answer_wanted == AnswerWanted::Yes && event.kind == abi::EventKind::Message
+        ? abi::k_event_answer_wanted
+        : 0;
+    std::memcpy(&header[abi::event_offset::body_len], &body_size, sizeof(uint32_t));
+    uint64_t id = event.kind == abi::EventKind::SenderExited ? 0 : event.message.id.value();
+    std::memcpy(&header[abi::event_offset::message_id], &id, sizeof(uint64_t));
+    uint64_t sender = event.message.sender.value();
+    std::memcpy(&header[abi::event_offset::sender], &sender, sizeof(uint64_t));
+    std::memcpy(&header[abi::event_offset::interface], event.message.interface.bytes().data(), InterfaceHash::size);
+    out.copy_out(0, header);
+    if (with_body)
+        out.copy_out(abi::event_offset::body, event.message.body);
+}
+
+// Takes an event for `thread` into `out`; returns the syscall's result, or nullopt when the
+// thread should wait (it is then registered with the mailbox).
+std::optional<int32_t> take_event(Thread& thread, std::span<const MessageId> filter, const GuestSpan& out, Wait wait)
+{
+    TakeResult taken = thread.process().mailbox().take(filter, out.size(), wait, &thread);
+    switch (taken.status) {
+    case Taken::Event:
+        write_event(out, taken.event, taken.body_size, true);
+        return int32_t(abi::k_event_header_size + taken.body_size);
+    case Taken::TooSmall:
+        if (out.size() >= abi::k_event_header_size)
+            write_event(out, taken.event, taken.body_size, false);
+        return code(SyscallError::BufferTooSmall);
+    case Taken::UnknownMessage:
+        return code(SyscallError::UnknownMessage);
+    case Taken::Nothing:
+        break;
+    }
+    if (wait == Wait::Yes)
+        return std::nullopt;
+    return code(SyscallError::WouldBlock);
+}
+
+HostOutcome next_message(Process& process, HostCall& call)
+{
+    uint32_t filter_pointer = call.args[0].u32();
+    uint32_t filter_length = call.args[1].u32();
+    uint32_t out_pointer = call.args[2].u32();
+    uint32_t out_capacity = call.args[3].u32();
+    uint32_t flags = call.args[4].u32();
+
+    if ((flags & ~abi::k_next_known_flags) || filter_length > abi::k_max_filter)
+        return finish(call, code(SyscallError::Invalid));
+    GuestMemory memory(call.caller);
+    auto filter_span = memory.span(filter_pointer, filter_length * uint32_t(sizeof(uint64_t)));
+    auto out_span = memory.span(out_pointer, out_capacity);
+    if (!filter_span || !out_span)
+        return finish(call, code(SyscallError::BadPointer));
+    std::vector<MessageId> filter;
+    filter.reserve(filter_length);
+    for (uint32_t i = 0; i < filter_length; ++i)
+        filter.emplace_back(filter_span->read<uint64_t>(i * sizeof(uint64_t)));
+
+    Thread* thread = Thread::current();
+    if (!thread || &thread->process() != &process)
+        return finish(call, code(SyscallError::Invalid)); // called from outside the scheduler
+    Wait wait = (flags & abi::k_next_block) ? Wait::Yes : Wait::No;
+    if (auto result = take_event(*thread, filter, *out_span, wait))
+        return finish(call, *result);
+    thread->suspend_for_next_message({ std::move(filter), out_pointer, out_capacity });
+    return HostOutcome::Suspend;
+}
+
+// --- cancel_message and exit ----------------------------------------------------------------------
+
+HostOutcome cancel_message(Process& process, HostCall& call)
+{
+    auto handler = process.mailbox().cancel(MessageId(call.args[0].u64()));
+    if (!handler)
+        return finish(call, code(SyscallError::UnknownMessage));
+    if (auto alive = handler->lock())
+        alive->cancel(MessageId(call.args[0].u64()));
+    return finish(call, k_ok);
+}
+
+HostOutcome exit_process(Process& process, HostCall& call)
+{
+    Thread* thread = Thread::current();
+    if (!thread || &thread->process() != &process) {
+        call.trap_message = "exit called from outside the scheduler";
+        return HostOutcome::Trap;
+    }
+    thread->suspend_for_exit(call.args[0].i32());
+    return HostOutcome::Suspend;
+}
+
+struct Syscall {
+    std::string_view name;
+    wasm::FuncType type;
+    HostOutcome (*perform)(Process&, HostCall&);
+};
+
+const std::array<Syscall, 5>& table()
+{
+    static const std::array<Syscall, 5> syscalls {
+        Syscall { "emit_message", { { ValType::I32, ValType::I32, ValType::I32, ValType::I32, ValType::I32 }, { ValType::I32 } }, emit_message },
+        Syscall { "emit_answer", { { ValType::I64, ValType::I32, ValType::I32, ValType::I32 }, { ValType::I32 } }, emit_answer },
+        Syscall { "next_message", { { ValType::I32, ValType::I32, ValType::I32, ValType::I32, ValType::I32 }, { ValType::I32 } }, next_message },
+        Syscall { "cancel_message", { { ValType::I64 }, { ValType::I32 } }, cancel_message },
+        Syscall { "exit", { { ValType::I32 }, {} }, exit_process },
+    };
+    return syscalls;
+}
+
+} // namespace
+
+Result<wasm::Function*> make_import(Process& process, std::string_view name, const wasm::FuncType& type)
+{
+    for (const Syscall& syscall : table()) {
+        if (syscall.name != name)
+            continue;
+        if (syscall.type != type)
+            return Error("import hashos." + std::string(name) + " has the wrong type (docs/abi.md)");
+        auto perform = syscall.perform;
+        Process* owner = &process;
+        return process.store().create_host_function(type, [owner, perform](HostCall& call) { return perform(*owner, call); });
+    }
+    return Error("unknown import hashos." + std::string(name));
+}
+
+bool retry_next_message(Thread& thread)
+{
+    const Thread::NextMessageWait& wait = thread.wait();
+    // Checked when the call was made; a memory never shrinks, so it still holds.
+    auto out = GuestMemory(&thread.process().instance()).span(wait.out_pointer, wait.out_capacity);
+    std::optional<int32_t> result = out ? take_event(thread, wait.filter, *out, Wait::Yes) : code(SyscallError::BadPointer);
+    if (!result)
+        return false;
+    thread.resume(*result);
+    return true;
+}
+
+} // namespace hashos::kernel::syscalls
