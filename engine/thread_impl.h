@@ -24,7 +24,6 @@ struct Thread::Impl {
     size_t stack_slots = 0;
     Frame* frames = nullptr;
     size_t frame_capacity = 0; // max_call_depth
-    bool allocated = false;
 
     // Interpreter registers between two run() calls.
     const runtime::CodeUnit* pc = nullptr;

@@ -6,8 +6,40 @@
 namespace hashos::kernel {
 
 namespace {
+
 const ProgramId k_kernel_program("kernel");
-}
+
+// Where the answer to an embedder's message goes: a callback, run once.
+class CallbackSink final : public AnswerSink {
+public:
+    CallbackSink(std::function<void(Answer)> callback, std::function<void()> release)
+        : m_callback(std::move(callback))
+        , m_release(std::move(release))
+    {
+    }
+    void receive_answer(MessageId, const InterfaceHash&, Answer answer) override
+    {
+        std::function<void(Answer)> callback;
+        std::function<void()> release;
+        {
+            std::lock_guard lock(m_lock);
+            callback = std::move(m_callback);
+            release = std::move(m_release);
+            m_callback = nullptr;
+        }
+        if (!callback)
+            return;
+        callback(std::move(answer));
+        release(); // may destroy this sink: no member may be touched after
+    }
+
+private:
+    std::mutex m_lock;
+    std::function<void(Answer)> m_callback;
+    std::function<void()> m_release;
+};
+
+} // namespace
 
 Kernel::Kernel(KernelConfig config)
     : m_config(std::move(config))
@@ -59,6 +91,30 @@ Result<ProcessId> Kernel::spawn(std::span<const uint8_t> wasm, ProgramId program
 Registration Kernel::register_handler(const InterfaceHash& interface, std::shared_ptr<Handler> handler)
 {
     return m_services.registry.add(interface, std::move(handler), k_kernel_program);
+}
+
+void Kernel::emit(const InterfaceHash& interface, std::vector<uint8_t> body, WaitForHandler wait,
+    std::function<void(Answer)> on_answer)
+{
+    MessageId id = m_services.new_message_id();
+    auto sink = std::make_shared<CallbackSink>(std::move(on_answer), [this, id] {
+        std::shared_ptr<AnswerSink> keep;
+        std::lock_guard lock(m_lock);
+        if (auto it = m_native_pending.find(id); it != m_native_pending.end()) {
+            keep = std::move(it->second); // destroyed after the lock is released
+            m_native_pending.erase(it);
+        }
+    });
+    {
+        std::lock_guard lock(m_lock);
+        m_native_pending.emplace(id, sink);
+    }
+    Message message { id, interface, SenderId(), AnswerWanted::Yes, std::move(body), sink };
+    Routed routed = m_services.registry.route(std::move(message), wait).routed;
+    if (routed == Routed::NoHandler)
+        sink->receive_answer(id, interface, Answer::error(ErrorCode::Unavailable, "no handler for interface " + interface.short_hex()));
+    else if (routed == Routed::QueueFull)
+        sink->receive_answer(id, interface, Answer::error(ErrorCode::ResourceExhausted, "handler queue full"));
 }
 
 void Kernel::exited(Process& process, const ExitStatus& status)

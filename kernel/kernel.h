@@ -48,6 +48,12 @@ public:
     // Makes a native handler the handler of `interface` (as the program `kernel`).
     Registration register_handler(const InterfaceHash& interface, std::shared_ptr<Handler> handler);
 
+    // Sends a message from the embedder (sender 0, no permission check) to the handler of
+    // `interface`; `on_answer` runs once with the answer (an error answer if there is no handler
+    // and WaitForHandler::No), on whichever thread answers, without kernel locks held.
+    void emit(const InterfaceHash& interface, std::vector<uint8_t> body, WaitForHandler wait,
+        std::function<void(Answer)> on_answer);
+
     // Waits until the process exits and returns how; the kernel then forgets it. Errors: an
     // unknown process (never spawned, or already waited for).
     Result<ExitStatus> wait(ProcessId process);
@@ -74,6 +80,8 @@ private:
     std::condition_variable m_exit_signal;
     std::map<ProcessId, std::shared_ptr<Process>> m_processes;
     std::map<ProcessId, ExitStatus> m_exit_statuses;
+    // Embedder messages waiting for their answer; each sink removes itself when answered.
+    std::map<MessageId, std::shared_ptr<AnswerSink>> m_native_pending;
     uint64_t m_next_process_id = 1;
     bool m_shut_down = false;
 };

@@ -11,7 +11,12 @@
 extern "C" {
 #endif
 
+#if defined(__wasm__)
 #define HASHOS_IMPORT(name) __attribute__((import_module("hashos"), import_name(#name)))
+#else
+/* Declared on the host too, so that host code (the kernel's tests) can check the constants. */
+#define HASHOS_IMPORT(name)
+#endif
 
 /* Error codes: every syscall returns 0 (or a size) on success, one of these on failure. */
 #define HASHOS_OK 0
@@ -58,7 +63,11 @@ typedef struct {
     uint8_t interface_hash[HASHOS_INTERFACE_HASH_SIZE];
 } hashos_event;
 
+#ifdef __cplusplus
+static_assert(sizeof(hashos_event) == HASHOS_EVENT_HEADER_SIZE, "the event header is 56 bytes");
+#else
 _Static_assert(sizeof(hashos_event) == HASHOS_EVENT_HEADER_SIZE, "the event header is 56 bytes");
+#endif
 
 HASHOS_IMPORT(emit_message)
 int32_t hashos_emit_message(const void* interface_hash, const void* body, uint32_t body_len, uint32_t flags,

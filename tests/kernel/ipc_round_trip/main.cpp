@@ -1,0 +1,47 @@
+// A first IPC figure: round trips per second between two wasm processes (ping sends, pong
+// answers, ping waits), measured over ping_bench.wasm's 200,000 round trips. Build it Release.
+// bench/ipc (issue 3) will grow out of this, with the pinned-pipe reference next to it.
+#include "kernel/kernel.h"
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+using namespace hashos::kernel;
+
+static std::vector<uint8_t> load(const std::string& name)
+{
+    std::ifstream stream(std::string(HASHOS_KERNEL_TEST_WASM_DIR) + "/" + name + ".wasm", std::ios::binary);
+    return { std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>() };
+}
+
+int main(int argc, char** argv)
+{
+    InterfaceHash::Bytes interface_bytes;
+    interface_bytes.fill(0x11);
+    KernelConfig config;
+    config.interface_interface = InterfaceHash(interface_bytes);
+    config.scheduler.workers = argc > 1 ? std::stoul(argv[1]) : 0;
+    Kernel kernel(config);
+    constexpr double round_trips = 200'000;
+
+    auto pong = kernel.spawn(load("pong"), ProgramId("pong"), "pong");
+    if (pong.is_error()) {
+        std::fprintf(stderr, "%s\n", pong.error().message().c_str());
+        return 1;
+    }
+    auto start = std::chrono::steady_clock::now();
+    auto ping = kernel.spawn(load("ping_bench"), ProgramId("ping"), "ping");
+    auto status = kernel.wait(ping.value());
+    auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (status.is_error() || status.value().code != 0) {
+        std::fprintf(stderr, "ping failed\n");
+        return 1;
+    }
+    std::printf("workers: %zu\nround trips: %.0f in %.3f s\nround trip: %.0f ns (%.0f per second)\n",
+        kernel.worker_count(), round_trips, seconds, seconds / round_trips * 1e9, round_trips / seconds);
+    return 0;
+}

@@ -1,0 +1,193 @@
+// Messages between real wasm programs: ping/pong through a wasm handler, a native handler, a
+// handler that traps mid-request, denied and unhandled interfaces, bad pointers.
+#include "kernel_fixture.h"
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <thread>
+
+using namespace hashos;
+using namespace hashos::kernel;
+using namespace hashos::kernel::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+ProcessId spawn(Kernel& kernel, const std::string& name)
+{
+    auto spawned = kernel.spawn(program(name), ProgramId(name), name);
+    EXPECT_FALSE(spawned.is_error()) << spawned.error().message();
+    return spawned.is_error() ? ProcessId() : spawned.value();
+}
+
+ExitStatus wait(Kernel& kernel, ProcessId process)
+{
+    auto status = kernel.wait_for(process, 20s);
+    EXPECT_TRUE(status.has_value()) << "process " << process.value() << " did not exit in time";
+    return status.value_or(ExitStatus::killed("timeout"));
+}
+
+// Sends from the embedder and waits for the answer.
+Answer call(Kernel& kernel, const InterfaceHash& interface, std::string body, WaitForHandler wait = WaitForHandler::Yes)
+{
+    std::promise<Answer> promise;
+    auto answered = promise.get_future();
+    kernel.emit(interface, { body.begin(), body.end() }, wait, [&](Answer answer) { promise.set_value(std::move(answer)); });
+    if (answered.wait_for(20s) != std::future_status::ready)
+        return Answer::error(ErrorCode::Internal, "test: no answer in time");
+    return answered.get();
+}
+
+// The code of a `hashos.Error` body written by Answer::error.
+uint32_t error_code(const Answer& answer) { return answer.body.size() >= 2 ? answer.body[1] : 0; }
+
+// Answers every message with its body, later and from its own thread, like an I/O handler.
+class AsyncEchoHandler final : public Handler {
+public:
+    ~AsyncEchoHandler() override
+    {
+        for (auto& thread : m_threads)
+            thread.join();
+    }
+    Delivery deliver(Message&& message) override
+    {
+        std::lock_guard lock(m_lock);
+        m_threads.emplace_back([taken = std::move(message)] { answer_message(taken, Answer::ok(taken.body)); });
+        return Delivery::Accepted;
+    }
+    std::string description() const override { return "async echo"; }
+
+private:
+    std::mutex m_lock;
+    std::vector<std::thread> m_threads;
+};
+
+} // namespace
+
+TEST(Messages, PingPongThroughAWasmHandler)
+{
+    Kernel kernel(test_config());
+    kernel.permissions().set_default(k_ping_interface, Decision::Allow);
+    ProcessId pong = spawn(kernel, "pong");
+    ProcessId ping = spawn(kernel, "ping");
+    ExitStatus status = wait(kernel, ping);
+    EXPECT_EQ(status.kind, ExitStatus::Kind::Exited) << status.message;
+    EXPECT_EQ(status.code, 0);
+
+    // The embedder reaches the same handler.
+    Answer answer = call(kernel, k_ping_interface, "hello");
+    EXPECT_EQ(answer.kind, AnswerKind::Ok);
+    EXPECT_EQ(std::string(answer.body.begin(), answer.body.end()), "hello");
+    kernel.kill(pong, "test over");
+    EXPECT_EQ(wait(kernel, pong).kind, ExitStatus::Kind::Killed);
+}
+
+TEST(Messages, WasmClientOfANativeHandler)
+{
+    Kernel kernel(test_config());
+    kernel.permissions().set_default(k_ping_interface, Decision::Allow);
+    ASSERT_EQ(kernel.register_handler(k_ping_interface, std::make_shared<AsyncEchoHandler>()), Registration::Registered);
+    ExitStatus status = wait(kernel, spawn(kernel, "ping"));
+    EXPECT_EQ(status.code, 0) << status.message;
+    kernel.shutdown(); // before the handler's threads go
+}
+
+TEST(Messages, OneHandlerPerInterface)
+{
+    Kernel kernel(test_config());
+    kernel.permissions().set_default(k_ping_interface, Decision::Allow);
+    ProcessId first = spawn(kernel, "pong");
+    ASSERT_EQ(call(kernel, k_ping_interface, "x").kind, AnswerKind::Ok); // registered
+    // A second pong cannot register: it exits with 1.
+    EXPECT_EQ(wait(kernel, spawn(kernel, "pong")).code, 1);
+    // When the first exits, the interface is free again.
+    kernel.kill(first, "test");
+    wait(kernel, first);
+    ProcessId second = spawn(kernel, "pong");
+    EXPECT_EQ(call(kernel, k_ping_interface, "y").kind, AnswerKind::Ok);
+    kernel.kill(second, "test");
+}
+
+TEST(Messages, AHandlerThatTrapsAnswersWhatItHeldWithErrors)
+{
+    Kernel kernel(test_config());
+    kernel.permissions().set_default(k_ping_interface, Decision::Allow);
+    ProcessId handler = spawn(kernel, "trap_handler");
+    ASSERT_EQ(call(kernel, k_trap_interface, "ok").kind, AnswerKind::Ok);
+
+    std::vector<std::future<Answer>> answers;
+    std::vector<std::shared_ptr<std::promise<Answer>>> promises;
+    for (const char* body : { "trap", "ok", "ok" }) {
+        auto promise = std::make_shared<std::promise<Answer>>();
+        answers.push_back(promise->get_future());
+        kernel.emit(k_trap_interface, { body, body + std::strlen(body) }, WaitForHandler::No,
+            [promise](Answer answer) { promise->set_value(std::move(answer)); });
+        promises.push_back(promise);
+    }
+    ExitStatus status = wait(kernel, handler);
+    EXPECT_EQ(status.kind, ExitStatus::Kind::Trapped);
+    EXPECT_NE(status.message.find("unreachable"), std::string::npos) << status.message;
+    for (auto& answer : answers) {
+        ASSERT_EQ(answer.wait_for(10s), std::future_status::ready);
+        Answer got = answer.get();
+        EXPECT_EQ(got.kind, AnswerKind::Error);
+        EXPECT_EQ(error_code(got), uint32_t(ErrorCode::Unavailable));
+    }
+    // The interface is free and the kernel goes on.
+    EXPECT_EQ(error_code(call(kernel, k_trap_interface, "ok", WaitForHandler::No)), uint32_t(ErrorCode::Unavailable));
+    ProcessId pong = spawn(kernel, "pong");
+    EXPECT_EQ(wait(kernel, spawn(kernel, "ping")).code, 0);
+    kernel.kill(pong, "test over");
+}
+
+TEST(Messages, ADeniedInterfaceGivesAnErrorAndTheProgramGoesOn)
+{
+    Kernel kernel(test_config());
+    kernel.permissions().set_default(k_ping_interface, Decision::Allow);
+    kernel.permissions().set(ProgramId("denied"), k_denied_interface, Decision::Deny);
+    ExitStatus status = wait(kernel, spawn(kernel, "denied"));
+    EXPECT_EQ(status.kind, ExitStatus::Kind::Exited);
+    EXPECT_EQ(status.code, 0) << "check " << status.code << " of denied.c failed";
+}
+
+TEST(Messages, AskingTheUserWhoDenies)
+{
+    struct Denier final : PermissionAsker {
+        std::atomic<int> asked { 0 };
+        void ask(const ProgramId& program, const InterfaceHash&, std::function<void(Decision, Remember)> answer) override
+        {
+            ++asked;
+            // Answers later, from another thread, like a terminal prompt.
+            std::thread([answer] { answer(Decision::Deny, Remember::Yes); }).detach();
+        }
+    };
+    auto asker = std::make_shared<Denier>();
+    Kernel kernel(test_config());
+    kernel.permissions().set_asker(asker);
+    ExitStatus status = wait(kernel, spawn(kernel, "denied"));
+    EXPECT_EQ(status.code, 0) << "check " << status.code << " of denied.c failed";
+    EXPECT_EQ(asker->asked, 1) << "asked once, then remembered";
+}
+
+TEST(Messages, UnhandledInterfaceWithAndWithoutWaiting)
+{
+    Kernel kernel(test_config());
+    kernel.permissions().set_fallback(Decision::Allow);
+    ProcessId client = spawn(kernel, "unhandled");
+    // It now waits for a ping handler.
+    EXPECT_FALSE(kernel.wait_for(client, 100ms).has_value());
+    ProcessId pong = spawn(kernel, "pong");
+    ExitStatus status = wait(kernel, client);
+    EXPECT_EQ(status.code, 0) << "check " << status.code << " of unhandled.c failed";
+    kernel.kill(pong, "test over");
+}
+
+TEST(Messages, BadPointersInEverySyscallAreErrorsNotFaults)
+{
+    Kernel kernel(test_config());
+    kernel.permissions().set_fallback(Decision::Allow);
+    ExitStatus status = wait(kernel, spawn(kernel, "bad_pointers"));
+    EXPECT_EQ(status.kind, ExitStatus::Kind::Exited) << status.message;
+    EXPECT_EQ(status.code, 0) << "check " << status.code << " of bad_pointers.c failed";
+}
