@@ -6,18 +6,21 @@ void Permissions::set(const ProgramId& program, const InterfaceHash& interface, 
 {
     std::lock_guard lock(m_lock);
     m_rules[Key { program, interface }] = decision;
+    m_generation.fetch_add(1, std::memory_order_release);
 }
 
 void Permissions::set_default(const InterfaceHash& interface, Decision decision)
 {
     std::lock_guard lock(m_lock);
     m_defaults[interface] = decision;
+    m_generation.fetch_add(1, std::memory_order_release);
 }
 
 void Permissions::set_fallback(Decision decision)
 {
     std::lock_guard lock(m_lock);
     m_fallback = decision;
+    m_generation.fetch_add(1, std::memory_order_release);
 }
 
 void Permissions::set_asker(std::shared_ptr<PermissionAsker> asker)
@@ -62,8 +65,10 @@ void Permissions::answered(const Key& key, Decision decision, Remember remember)
     std::vector<std::function<void(Decision)>> waiting;
     {
         std::lock_guard lock(m_lock);
-        if (remember == Remember::Yes)
+        if (remember == Remember::Yes) {
             m_rules[key] = decision;
+            m_generation.fetch_add(1, std::memory_order_release);
+        }
         auto it = m_asking.find(key);
         if (it != m_asking.end()) {
             waiting = std::move(it->second);
@@ -72,6 +77,21 @@ void Permissions::answered(const Key& key, Decision decision, Remember remember)
     }
     for (auto& done : waiting)
         done(decision);
+}
+
+Decision PermissionCache::check(const Permissions& permissions, const ProgramId& program, const InterfaceHash& interface)
+{
+    uint64_t generation = permissions.generation();
+    if (generation != m_generation) {
+        m_decisions.clear();
+        m_generation = generation;
+    }
+    if (auto cached = m_decisions.find(interface); cached != m_decisions.end())
+        return cached->second;
+    Decision decision = permissions.check(program, interface);
+    if (decision != Decision::Ask)
+        m_decisions.emplace(interface, decision);
+    return decision;
 }
 
 std::string Permissions::denial_reason(const ProgramId& program, const InterfaceHash& interface)

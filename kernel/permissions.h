@@ -9,6 +9,7 @@
 
 #include "kernel/ids.h"
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -43,6 +44,9 @@ public:
     // Asks the user (once for concurrent questions) and calls `done` with Allow or Deny.
     void ask(const ProgramId& program, const InterfaceHash& interface, std::function<void(Decision)> done);
 
+    // Changes whenever a rule, default, fallback or remembered answer changes (for caches).
+    uint64_t generation() const { return m_generation.load(std::memory_order_acquire); }
+
     // "program bafkrei…: interface 3f2a9c… denied", the reason given to the program.
     static std::string denial_reason(const ProgramId& program, const InterfaceHash& interface);
 
@@ -66,6 +70,19 @@ private:
     Decision m_fallback = Decision::Ask;
     std::shared_ptr<PermissionAsker> m_asker;
     std::unordered_map<Key, std::vector<std::function<void(Decision)>>, KeyHash> m_asking;
+    std::atomic<uint64_t> m_generation { 1 };
+};
+
+// A process's memory of Permissions::check, so that a message does not pay for a lock and two
+// string-keyed lookups; any change to the permissions empties it. Ask is never cached.
+// Threads: one at a time (the worker that runs the process).
+class PermissionCache {
+public:
+    Decision check(const Permissions& permissions, const ProgramId& program, const InterfaceHash& interface);
+
+private:
+    uint64_t m_generation = 0;
+    std::unordered_map<InterfaceHash, Decision> m_decisions;
 };
 
 } // namespace hashos::kernel

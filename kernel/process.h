@@ -14,6 +14,7 @@
 #include "kernel/exit_status.h"
 #include "kernel/limits.h"
 #include "kernel/mailbox.h"
+#include "kernel/permissions.h"
 #include "kernel/process_handler.h"
 #include "kernel/thread.h"
 
@@ -59,6 +60,8 @@ public:
     Mailbox& mailbox() { return *m_mailbox; }
     const std::shared_ptr<Mailbox>& shared_mailbox() const { return m_mailbox; }
     const std::shared_ptr<ProcessHandler>& handler() const { return m_handler; }
+    // Only on the worker that runs the process.
+    PermissionCache& permission_cache() { return m_permission_cache; }
 
     // --- Used by the worker that runs the process --------------------------------------------------
     // The thread finished its call: what now (start the entry after the start function, end).
@@ -85,6 +88,7 @@ private:
     std::shared_ptr<Mailbox> m_mailbox;
     std::shared_ptr<ProcessHandler> m_handler;
     std::vector<std::unique_ptr<Thread>> m_threads;
+    PermissionCache m_permission_cache;
 
     // Scheduling state: kernel/scheduler.cpp.
     enum class RunState : uint8_t { Idle, Queued, Running };

@@ -31,8 +31,10 @@ Scheduler::~Scheduler() { stop(); }
 
 void Scheduler::start()
 {
-    for (size_t i = 0; i < m_config.workers; ++i)
+    for (size_t i = 0; i < m_config.workers; ++i) {
         m_workers.push_back(std::make_unique<Worker>());
+        m_workers.back()->seen_next.resize(m_config.workers);
+    }
     for (size_t i = 0; i < m_workers.size(); ++i)
         m_workers[i]->thread = std::thread([this, i] { work(i); });
 }
@@ -92,7 +94,7 @@ void Scheduler::wake(Thread& thread)
     auto* worker = static_cast<Worker*>(t_worker);
     if (worker && !worker->next) {
         worker->next = std::move(shared);
-        worker->next_since = Clock::now();
+        ++worker->next_generation;
         m_queued.fetch_add(1, std::memory_order_release);
         return;
     }
@@ -126,8 +128,8 @@ void Scheduler::work(size_t index)
         // A process handed over from the one that just ran shares what is left of its slice;
         // anything else starts a fresh one.
         if (picked.source == Source::Queue)
-            slice_start = Clock::now();
-        run_process(worker, std::move(picked.process));
+            slice_start = picked.now;
+        run_process(worker, std::move(picked.process), picked.now);
     }
     t_worker = nullptr;
 }
@@ -147,41 +149,54 @@ Scheduler::Picked Scheduler::pick(size_t index, Clock::time_point slice_start)
             // Hand-offs may not keep a pair of processes on this worker forever: once the
             // slice is used up, the handed-over process waits its turn like any other.
             if (now - slice_start < m_config.slice_time || m_queue.empty())
-                return { std::move(next), Source::HandOff };
+                return { std::move(next), Source::HandOff, now };
             push_locked(std::move(next));
         }
         if (!m_queue.empty()) {
             auto process = std::move(m_queue.front());
             m_queue.pop_front();
             m_queued.fetch_sub(1, std::memory_order_relaxed);
-            return { std::move(process), Source::Queue };
+            return { std::move(process), Source::Queue, now };
         }
-        for (auto& other : m_workers) {
-            if (other->next && now - other->next_since >= m_config.handoff_steal_after) {
-                auto stolen = std::move(other->next);
-                other->next.reset();
+        for (size_t i = 0; i < m_workers.size(); ++i) {
+            Worker& other = *m_workers[i];
+            if (!other.next)
+                continue;
+            auto& [generation, since] = worker.seen_next[i];
+            if (generation != other.next_generation) {
+                generation = other.next_generation; // a new one: start counting
+                since = now;
+            } else if (now - since >= m_config.handoff_steal_after) {
+                auto stolen = std::move(other.next);
+                other.next.reset();
                 m_queued.fetch_sub(1, std::memory_order_relaxed);
-                return { std::move(stolen), Source::Queue };
+                return { std::move(stolen), Source::Queue, now };
             }
         }
         // Nothing to run: spin a little (unlocked), then sleep.
         lock.unlock();
         auto spin_until = Clock::now() + m_config.idle_spin;
+        // Counted only while nothing is queued: a next slot keeps m_queued above 0, and its
+        // age is checked on the next round.
         while (m_queued.load(std::memory_order_acquire) == 0 && !m_stopping && Clock::now() < spin_until) {
 #if defined(__x86_64__)
             __builtin_ia32_pause();
 #endif
         }
         lock.lock();
+        bool others_next = std::any_of(m_workers.begin(), m_workers.end(), [](const auto& other) { return bool(other->next); });
         if (m_queue.empty() && !m_stopping && !worker.next) {
             ++m_sleeping;
-            m_wakeup.wait_for(lock, k_sleep_recheck);
+            // With a next slot waiting elsewhere, look again once it may be stealable.
+            auto recheck = others_next ? std::chrono::duration_cast<std::chrono::milliseconds>(m_config.handoff_steal_after) + std::chrono::milliseconds(1)
+                                       : k_sleep_recheck;
+            m_wakeup.wait_for(lock, std::min<std::chrono::milliseconds>(recheck, k_sleep_recheck));
             --m_sleeping;
         }
     }
 }
 
-void Scheduler::run_process(Worker& worker, std::shared_ptr<Process> process)
+void Scheduler::run_process(Worker& worker, std::shared_ptr<Process> process, Clock::time_point start)
 {
     Thread* thread = nullptr;
     std::optional<std::string> kill_reason;
@@ -206,7 +221,7 @@ void Scheduler::run_process(Worker& worker, std::shared_ptr<Process> process)
     }
 
     ExitStatus status;
-    Outcome outcome = run_thread(worker, *thread, status);
+    Outcome outcome = run_thread(worker, *thread, status, start);
     if (outcome == Outcome::ProcessExits) {
         process->exit(status);
         return;
@@ -228,7 +243,7 @@ void Scheduler::run_process(Worker& worker, std::shared_ptr<Process> process)
     }
 }
 
-Scheduler::Outcome Scheduler::run_thread(Worker& worker, Thread& thread, ExitStatus& status)
+Scheduler::Outcome Scheduler::run_thread(Worker& worker, Thread& thread, ExitStatus& status, Clock::time_point start)
 {
     Thread::set_current(&thread);
     struct ClearCurrent {
@@ -238,7 +253,6 @@ Scheduler::Outcome Scheduler::run_thread(Worker& worker, Thread& thread, ExitSta
     if (thread.suspension() == Suspension::NextMessage && !syscalls::retry_next_message(thread))
         return Outcome::Waiting;
 
-    auto start = Clock::now();
     wasm::RunState state = thread.engine().run(worker.fuel_per_slice);
     switch (state) {
     case wasm::RunState::OutOfFuel: {

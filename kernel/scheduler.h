@@ -63,7 +63,11 @@ private:
     struct Worker {
         std::thread thread;
         std::shared_ptr<Process> next; // the hand-off slot, under m_lock
-        std::chrono::steady_clock::time_point next_since;
+        // Counts what went into `next`, so that idle workers can tell how long one process has
+        // sat there without the hand-off path reading the clock (under m_lock).
+        uint64_t next_generation = 0;
+        // What this worker, idle, saw in the others' next slots: generation and since when.
+        std::vector<std::pair<uint64_t, std::chrono::steady_clock::time_point>> seen_next;
         uint64_t fuel_per_slice = 100'000;
     };
     enum class Outcome : uint8_t { Ready, Waiting, ThreadDone, ProcessExits };
@@ -73,10 +77,11 @@ private:
     struct Picked {
         std::shared_ptr<Process> process;
         Source source = Source::Queue;
+        std::chrono::steady_clock::time_point now; // read once per pick: the clock is not free here
     };
     Picked pick(size_t index, std::chrono::steady_clock::time_point slice_start);
-    void run_process(Worker& worker, std::shared_ptr<Process> process);
-    Outcome run_thread(Worker& worker, Thread& thread, ExitStatus& status);
+    void run_process(Worker& worker, std::shared_ptr<Process> process, std::chrono::steady_clock::time_point start);
+    Outcome run_thread(Worker& worker, Thread& thread, ExitStatus& status, std::chrono::steady_clock::time_point start);
     void push_locked(std::shared_ptr<Process> process);
 
     SchedulerConfig m_config;

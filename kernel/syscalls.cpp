@@ -31,12 +31,11 @@ HostOutcome finish(HostCall& call, int32_t result)
 // Hands `message` to its interface's handler, after the permission check. Used at once by
 // emit_message and later, from any thread, when the user answers a permission question.
 // Failures of a message that wants an answer become error answers (docs/abi.md).
-int32_t route(Services& services, Message message, WaitForHandler wait)
+int32_t route(Services& services, const std::shared_ptr<Mailbox>& sender, Message message, WaitForHandler wait)
 {
     const MessageId id = message.id;
     const InterfaceHash interface = message.interface;
     const bool wants_answer = message.answer_wanted == AnswerWanted::Yes;
-    auto sender = std::dynamic_pointer_cast<Mailbox>(message.reply_to.lock());
     RouteResult result = services.registry.route(std::move(message), wait);
     switch (result.routed) {
     case Routed::Delivered:
@@ -96,9 +95,9 @@ HostOutcome emit_message(Process& process, HostCall& call)
     message.body = body_span->copy_in();
     if (wants_answer)
         out_id_span->write<uint64_t>(0, message.id.value());
-    switch (services.permissions.check(process.program(), message.interface)) {
+    switch (process.permission_cache().check(services.permissions, process.program(), message.interface)) {
     case Decision::Allow:
-        return finish(call, route(services, std::move(message), wait));
+        return finish(call, route(services, process.shared_mailbox(), std::move(message), wait));
     case Decision::Deny:
         if (!wants_answer)
             return finish(call, code(SyscallError::Denied));
@@ -112,12 +111,13 @@ HostOutcome emit_message(Process& process, HostCall& call)
     // never blocks, so the program learns the outcome from the answer.
     ProgramId program = process.program();
     InterfaceHash interface = message.interface;
+    std::weak_ptr<Mailbox> sender = process.shared_mailbox();
     services.permissions.ask(program, interface,
-        [&services, program, wait, message = std::move(message)](Decision decision) mutable {
+        [&services, program, wait, sender, message = std::move(message)](Decision decision) mutable {
             if (decision == Decision::Allow) {
                 // A full queue now has no caller to return to: it becomes an error answer.
                 Message copy_for_error { message.id, message.interface, message.sender, message.answer_wanted, {}, message.reply_to };
-                if (route(services, std::move(message), wait) == code(SyscallError::QueueFull))
+                if (route(services, sender.lock(), std::move(message), wait) == code(SyscallError::QueueFull))
                     answer_message(copy_for_error, Answer::error(ErrorCode::ResourceExhausted, "handler queue full"));
             } else {
                 answer_message(message, Answer::error(ErrorCode::PermissionDenied, Permissions::denial_reason(program, message.interface)));
@@ -209,10 +209,10 @@ HostOutcome next_message(Process& process, HostCall& call)
     auto out_span = memory.span(out_pointer, out_capacity);
     if (!filter_span || !out_span)
         return finish(call, code(SyscallError::BadPointer));
-    std::vector<MessageId> filter;
-    filter.reserve(filter_length);
+    std::array<MessageId, abi::k_max_filter> filter_storage;
     for (uint32_t i = 0; i < filter_length; ++i)
-        filter.emplace_back(filter_span->read<uint64_t>(i * sizeof(uint64_t)));
+        filter_storage[i] = MessageId(filter_span->read<uint64_t>(i * sizeof(uint64_t)));
+    std::span<const MessageId> filter(filter_storage.data(), filter_length);
 
     Thread* thread = Thread::current();
     if (!thread || &thread->process() != &process)
@@ -220,7 +220,7 @@ HostOutcome next_message(Process& process, HostCall& call)
     Wait wait = (flags & abi::k_next_block) ? Wait::Yes : Wait::No;
     if (auto result = take_event(*thread, filter, *out_span, wait))
         return finish(call, *result);
-    thread->suspend_for_next_message({ std::move(filter), out_pointer, out_capacity });
+    thread->suspend_for_next_message({ { filter.begin(), filter.end() }, out_pointer, out_capacity });
     return HostOutcome::Suspend;
 }
 

@@ -67,6 +67,7 @@ Result<Cid> FileImporter::emit(Codec codec, std::span<const uint8_t> block)
 
 Result<void> FileImporter::write(std::span<const uint8_t> bytes)
 {
+    m_file_size += bytes.size();
     while (!bytes.empty()) {
         size_t take = std::min(bytes.size(), m_parameters.chunk_size - m_chunk.size());
         m_chunk.insert(m_chunk.end(), bytes.begin(), bytes.begin() + take);
@@ -79,9 +80,7 @@ Result<void> FileImporter::write(std::span<const uint8_t> bytes)
 
 Result<void> FileImporter::emit_chunk()
 {
-    uint64_t size = m_chunk.size();
     auto leaf = TRY(make_leaf());
-    m_file_size += size;
     m_chunk.clear();
     m_chunk_emitted = true;
     return add(0, leaf);

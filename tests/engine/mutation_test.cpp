@@ -5,7 +5,7 @@
 //
 // Environment: HASHOS_MUTATION_INPUTS (default 50000), HASHOS_MUTATION_SEED, and
 // HASHOS_MUTATION_DUMP=FILE to write each input to FILE before it runs (after a crash, FILE holds
-// the input that crashed).
+// the input that crashed), or only input number HASHOS_MUTATION_DUMP_INDEX.
 #include "engine/instance.h"
 #include "engine/thread.h"
 
@@ -564,11 +564,14 @@ TEST(Mutation, MutatedSpecModulesNeverCrashOrHang)
     uint64_t seed = environment_number("HASHOS_MUTATION_SEED", k_default_seed);
     uint64_t inputs = environment_number("HASHOS_MUTATION_INPUTS", k_default_inputs);
     const char* dump = std::getenv("HASHOS_MUTATION_DUMP");
+    uint64_t dump_index = environment_number("HASHOS_MUTATION_DUMP_INDEX", UINT64_MAX);
 
     Random random(seed);
     Stats stats;
     Pipeline pipeline(stats);
     auto begin = std::chrono::steady_clock::now();
+    double slowest_seconds = 0;
+    uint64_t slowest_input = 0;
     for (uint64_t i = 0; i < inputs; ++i) {
         // Mostly valid modules, so that mutations get past the decoder often; now and then the
         // malformed and invalid ones of the suite, which start out on the error paths.
@@ -580,11 +583,17 @@ TEST(Mutation, MutatedSpecModulesNeverCrashOrHang)
         uint64_t mutations = roll < 12 ? 1 : roll < 17 ? 2 : 3;
         for (uint64_t m = 0; m < mutations; ++m)
             mutate_once(random, bytes, corpus.modules());
-        if (dump) {
+        if (dump && (dump_index == UINT64_MAX || dump_index == i)) {
             std::ofstream out(dump, std::ios::binary | std::ios::trunc);
             out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
         }
+        auto input_begin = std::chrono::steady_clock::now();
         pipeline.run(bytes);
+        double input_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - input_begin).count();
+        if (input_seconds > slowest_seconds) {
+            slowest_seconds = input_seconds;
+            slowest_input = i;
+        }
     }
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
 
@@ -599,6 +608,7 @@ TEST(Mutation, MutatedSpecModulesNeverCrashOrHang)
         (unsigned long long)stats.calls_finished, (unsigned long long)stats.calls_trapped,
         (unsigned long long)stats.calls_out_of_fuel);
 
+    std::printf("mutation: slowest input #%llu took %.3f s\n", (unsigned long long)slowest_input, slowest_seconds);
     print_top("decoder rejections", stats.decode_errors, 8);
     print_top("validator rejections", stats.validation_errors, 8);
     print_top("instantiation failures", stats.instantiation_errors, 4);

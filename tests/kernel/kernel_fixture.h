@@ -23,6 +23,7 @@ inline const InterfaceHash k_ping_interface = filled_hash(0x22);
 inline const InterfaceHash k_denied_interface = filled_hash(0x33);
 inline const InterfaceHash k_unhandled_interface = filled_hash(0x44);
 inline const InterfaceHash k_trap_interface = filled_hash(0x55);
+inline const InterfaceHash k_observer_interface = filled_hash(0x66);
 
 // The bytes of tests/kernel/programs/NAME.c as built (HASHOS_KERNEL_TEST_WASM_DIR/NAME.wasm).
 inline std::vector<uint8_t> program(const std::string& name)

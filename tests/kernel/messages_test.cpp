@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <deque>
 #include <future>
 #include <thread>
 
@@ -45,22 +47,51 @@ uint32_t error_code(const Answer& answer) { return answer.body.size() >= 2 ? ans
 // Answers every message with its body, later and from its own thread, like an I/O handler.
 class AsyncEchoHandler final : public Handler {
 public:
+    AsyncEchoHandler()
+        : m_thread([this] { serve(); })
+    {
+    }
     ~AsyncEchoHandler() override
     {
-        for (auto& thread : m_threads)
-            thread.join();
+        {
+            std::lock_guard lock(m_lock);
+            m_stopping = true;
+        }
+        m_changed.notify_all();
+        m_thread.join();
     }
     Delivery deliver(Message&& message) override
     {
-        std::lock_guard lock(m_lock);
-        m_threads.emplace_back([taken = std::move(message)] { answer_message(taken, Answer::ok(taken.body)); });
+        {
+            std::lock_guard lock(m_lock);
+            m_messages.push_back(std::move(message));
+        }
+        m_changed.notify_all();
         return Delivery::Accepted;
     }
     std::string description() const override { return "async echo"; }
 
 private:
+    void serve()
+    {
+        std::unique_lock lock(m_lock);
+        for (;;) {
+            m_changed.wait(lock, [&] { return m_stopping || !m_messages.empty(); });
+            if (m_stopping)
+                return;
+            Message message = std::move(m_messages.front());
+            m_messages.pop_front();
+            lock.unlock();
+            answer_message(message, Answer::ok(message.body));
+            lock.lock();
+        }
+    }
+
     std::mutex m_lock;
-    std::vector<std::thread> m_threads;
+    std::condition_variable m_changed;
+    std::deque<Message> m_messages;
+    bool m_stopping = false;
+    std::thread m_thread;
 };
 
 } // namespace
@@ -190,4 +221,56 @@ TEST(Messages, BadPointersInEverySyscallAreErrorsNotFaults)
     ExitStatus status = wait(kernel, spawn(kernel, "bad_pointers"));
     EXPECT_EQ(status.kind, ExitStatus::Kind::Exited) << status.message;
     EXPECT_EQ(status.code, 0) << "check " << status.code << " of bad_pointers.c failed";
+}
+
+TEST(Messages, AHandlerLearnsThatASenderItServedExited)
+{
+    // Records the sender ids the tracker reports.
+    struct Observer final : Handler {
+        std::mutex lock;
+        std::vector<uint64_t> exited;
+        std::condition_variable changed;
+        Delivery deliver(Message&& message) override
+        {
+            uint64_t sender = 0;
+            if (message.body.size() == sizeof(sender))
+                std::memcpy(&sender, message.body.data(), sizeof(sender));
+            std::lock_guard guard(lock);
+            exited.push_back(sender);
+            changed.notify_all();
+            return Delivery::Accepted;
+        }
+        std::string description() const override { return "observer"; }
+    };
+    auto observer = std::make_shared<Observer>();
+    Kernel kernel(test_config());
+    kernel.permissions().set_fallback(Decision::Allow);
+    kernel.register_handler(k_observer_interface, observer);
+    ProcessId tracker = spawn(kernel, "tracker");
+    ProcessId ping = spawn(kernel, "ping");
+    EXPECT_EQ(wait(kernel, ping).code, 0);
+    std::unique_lock guard(observer->lock);
+    ASSERT_TRUE(observer->changed.wait_for(guard, 10s, [&] { return !observer->exited.empty(); }));
+    EXPECT_EQ(observer->exited, std::vector<uint64_t> { ping.value() }) << "one notification, with ping's sender id";
+    guard.unlock();
+    kernel.kill(tracker, "test over");
+}
+
+TEST(Messages, FullQueuesAndThePendingLimitStopOnlyTheSender)
+{
+    Kernel kernel(test_config());
+    kernel.permissions().set_fallback(Decision::Allow);
+    Limits sink_limits;
+    sink_limits.queued_messages = 5;
+    ProcessId sink = kernel.spawn(program("sink"), ProgramId("sink"), "sink", sink_limits).value();
+    for (int i = 0; i < 2000 && !kernel.registry().find(k_ping_interface); ++i)
+        std::this_thread::sleep_for(1ms);
+    ASSERT_TRUE(kernel.registry().find(k_ping_interface)) << "sink registered";
+    Limits flood_limits;
+    flood_limits.pending_messages = 7;
+    ProcessId flood = kernel.spawn(program("flood"), ProgramId("flood"), "flood", flood_limits).value();
+    ExitStatus status = wait(kernel, flood);
+    EXPECT_EQ(status.code, 5 * 1000 + 7) << status.message;
+    EXPECT_EQ(wait(kernel, spawn(kernel, "exit_code")).code, 42) << "others go on";
+    kernel.kill(sink, "test over");
 }

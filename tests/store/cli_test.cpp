@@ -29,6 +29,17 @@ protected:
     }
     std::string last_stderr() { return read_text_file(stderr_path()); }
 
+    // Each error is one line on stderr and a non-zero exit.
+    void expect_one_line_error(const std::string& arguments, const std::string& expected)
+    {
+        auto result = hashos(arguments);
+        auto stderr_text = last_stderr();
+        EXPECT_NE(result.exit_code, 0) << arguments;
+        EXPECT_EQ(result.out, "") << arguments;
+        EXPECT_NE(stderr_text.find(expected), std::string::npos) << stderr_text;
+        EXPECT_EQ(std::count(stderr_text.begin(), stderr_text.end(), '\n'), 1) << stderr_text;
+    }
+
     std::filesystem::path file(const std::string& name, std::span<const uint8_t> bytes)
     {
         auto path = m_files / name;
@@ -135,30 +146,21 @@ TEST_F(HashosCli, DataDirectoryOptionEnvironmentAndXdg)
     EXPECT_TRUE(std::filesystem::exists(home / ".local" / "share" / "hashos" / "blocks"));
 }
 
-// Each error is one line on stderr and a non-zero exit.
-void expect_one_line_error(const testing::CommandResult& result, const std::string& stderr_text, const std::string& expected)
-{
-    EXPECT_NE(result.exit_code, 0);
-    EXPECT_EQ(result.out, "");
-    EXPECT_NE(stderr_text.find(expected), std::string::npos) << stderr_text;
-    EXPECT_EQ(std::count(stderr_text.begin(), stderr_text.end(), '\n'), 1) << stderr_text;
-}
-
 TEST_F(HashosCli, ErrorsAreOneClearLine)
 {
-    expect_one_line_error(hashos("cat bafkreinot-a-cid"), last_stderr(), "hashos cat: invalid CID 'bafkreinot-a-cid'");
-    expect_one_line_error(hashos("cat Qm"), last_stderr(), "invalid CID 'Qm'");
-    expect_one_line_error(hashos("cat bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4"), last_stderr(),
+    expect_one_line_error("cat bafkreinot-a-cid", "hashos cat: invalid CID 'bafkreinot-a-cid'");
+    expect_one_line_error("cat Qm", "invalid CID 'Qm'");
+    expect_one_line_error("cat bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4",
         "block bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4 is not in the store");
-    expect_one_line_error(hashos("cid /nonexistent/file"), last_stderr(), "hashos cid: cannot open /nonexistent/file");
-    expect_one_line_error(hashos("add /nonexistent/file"), last_stderr(), "hashos add: cannot open /nonexistent/file");
+    expect_one_line_error("cid /nonexistent/file", "hashos cid: cannot open /nonexistent/file");
+    expect_one_line_error("add /nonexistent/file", "hashos add: cannot open /nonexistent/file");
     auto hello = file("hello", testing::as_bytes("hello world\n"));
-    expect_one_line_error(hashos("cid --profile kubo " + hello.string()), last_stderr(), "unknown import profile 'kubo'");
-    expect_one_line_error(hashos("pin rm bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4"), last_stderr(),
+    expect_one_line_error("cid --profile kubo " + hello.string(), "unknown import profile 'kubo'");
+    expect_one_line_error("pin rm bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4",
         "is not pinned");
-    expect_one_line_error(hashos("pin add zzz"), last_stderr(), "hashos pin: invalid CID 'zzz'");
+    expect_one_line_error("pin add zzz", "hashos pin: invalid CID 'zzz'");
     // The empty UnixFS directory, inlined with the identity hash: a CID hashos cannot verify.
-    expect_one_line_error(hashos("cat bafyaabakaieac"), last_stderr(), "unsupported multihash function 0x0");
+    expect_one_line_error("cat bafyaabakaieac", "unsupported multihash function 0x0");
 }
 
 TEST_F(HashosCli, CorruptBlockOnDiskFailsCat)
@@ -175,8 +177,8 @@ TEST_F(HashosCli, CorruptBlockOnDiskFailsCat)
         bytes[0] ^= 1;
         testing::write_file(entry.path(), bytes);
     }
-    expect_one_line_error(hashos("cat " + cid), last_stderr(), "is corrupt on disk");
-    expect_one_line_error(hashos("gc"), last_stderr(), "is incomplete or damaged");
+    expect_one_line_error("cat " + cid, "is corrupt on disk");
+    expect_one_line_error("gc", "is incomplete or damaged");
     // Adding the file again repairs the block.
     EXPECT_EQ(hashos("add " + path.string()).out, added.out);
     EXPECT_TRUE(hashos("cat " + cid).out == std::string(reinterpret_cast<const char*>(pattern_bytes(3000).data()), 3000));

@@ -12,6 +12,7 @@ static const uint8_t k_ping_interface[32] = HASH32(0x22);
 static const uint8_t k_denied_interface[32] = HASH32(0x33);
 static const uint8_t k_unhandled_interface[32] = HASH32(0x44);
 static const uint8_t k_trap_interface[32] = HASH32(0x55);
+static const uint8_t k_observer_interface[32] = HASH32(0x66);
 
 static uint64_t g_event_storage[512]; /* 4 KiB, 8-byte aligned */
 #define EVENT ((hashos_event*)g_event_storage)
