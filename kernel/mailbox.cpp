@@ -20,11 +20,17 @@ bool Mailbox::add_pending(MessageId id, const InterfaceHash& interface)
     return true;
 }
 
-void Mailbox::set_pending_handler(MessageId id, std::weak_ptr<Handler> handler)
+void Mailbox::delivered(MessageId pending, const std::weak_ptr<Handler>& handler)
 {
+    // One lock for both: this is on every message's path.
     std::lock_guard lock(m_lock);
-    if (auto it = m_pending.find(id); it != m_pending.end())
-        it->second.handler = std::move(handler);
+    if (m_closed)
+        return;
+    m_served_by.insert(handler);
+    if (pending.is_null())
+        return;
+    if (auto it = m_pending.find(pending); it != m_pending.end())
+        it->second.handler = handler;
 }
 
 std::optional<std::weak_ptr<Handler>> Mailbox::cancel(MessageId id)

@@ -58,8 +58,9 @@ public:
     // --- As a sender -----------------------------------------------------------------------------
     // Counts a message that wants an answer against the pending limit; false when at the limit.
     bool add_pending(MessageId id, const InterfaceHash& interface);
-    // The handler that accepted pending message `id`, for cancel_message to reach it.
-    void set_pending_handler(MessageId id, std::weak_ptr<Handler> handler);
+    // `handler` accepted a message of this process: it will be told when the process exits, and
+    // if `pending` is not null it names the pending message, which cancel_message then reaches.
+    void delivered(MessageId pending, const std::weak_ptr<Handler>& handler);
     // cancel_message: forgets a pending message and any answer queued for it. Returns the handler
     // to tell, or nullopt if `id` is not pending.
     std::optional<std::weak_ptr<Handler>> cancel(MessageId id);

@@ -5,6 +5,8 @@
 //
 // Threads: every method may be called from any thread. The asker is called without locks held
 // and may answer later from any thread; concurrent questions about one pair are asked once.
+// FIXME: an asker must answer before the Permissions object is destroyed (Kernel::shutdown does
+// not wait for pending questions yet).
 #pragma once
 
 #include "kernel/ids.h"

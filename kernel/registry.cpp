@@ -128,11 +128,8 @@ RouteResult Registry::route(Message message, WaitForHandler wait)
         }
         handler = it->second.handler;
     }
-    auto sender = message.reply_to;
     switch (handler->deliver(std::move(message))) {
     case Delivery::Accepted:
-        if (auto sink = sender.lock())
-            sink->delivered_to(handler);
         return { Routed::Delivered, handler };
     case Delivery::QueueFull:
         return { Routed::QueueFull, {} };

@@ -56,6 +56,8 @@ public:
     std::shared_ptr<Handler> find(const InterfaceHash& interface) const;
 
     // Delivers `message` to the handler of its interface, or parks it (WaitForHandler::Yes).
+    // On Delivered the caller tells the sender's sink (AnswerSink::delivered_to); messages
+    // delivered later, from the waiting list, are told by the registry.
     RouteResult route(Message message, WaitForHandler wait);
 
     // Drops the waiting messages of a sender that exited.

@@ -6,6 +6,7 @@
 #include "kernel/services.h"
 
 #include <array>
+#include <memory>
 
 namespace hashos::kernel::syscalls {
 
@@ -39,8 +40,8 @@ int32_t route(Services& services, const std::shared_ptr<Mailbox>& sender, Messag
     RouteResult result = services.registry.route(std::move(message), wait);
     switch (result.routed) {
     case Routed::Delivered:
-        if (wants_answer && sender)
-            sender->set_pending_handler(id, result.handler);
+        if (sender)
+            sender->delivered(wants_answer ? id : MessageId(), result.handler);
         return k_ok;
     case Routed::Parked:
         return k_ok;
@@ -209,10 +210,14 @@ HostOutcome next_message(Process& process, HostCall& call)
     auto out_span = memory.span(out_pointer, out_capacity);
     if (!filter_span || !out_span)
         return finish(call, code(SyscallError::BadPointer));
-    std::array<MessageId, abi::k_max_filter> filter_storage;
+    // Left uninitialised but for the ids read: zeroing 64 ids costs more than a whole take().
+    union FilterStorage {
+        FilterStorage() { }
+        MessageId ids[abi::k_max_filter];
+    } filter_storage;
     for (uint32_t i = 0; i < filter_length; ++i)
-        filter_storage[i] = MessageId(filter_span->read<uint64_t>(i * sizeof(uint64_t)));
-    std::span<const MessageId> filter(filter_storage.data(), filter_length);
+        std::construct_at(&filter_storage.ids[i], filter_span->read<uint64_t>(i * sizeof(uint64_t)));
+    std::span<const MessageId> filter(filter_storage.ids, filter_length);
 
     Thread* thread = Thread::current();
     if (!thread || &thread->process() != &process)

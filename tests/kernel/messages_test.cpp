@@ -274,3 +274,14 @@ TEST(Messages, FullQueuesAndThePendingLimitStopOnlyTheSender)
     EXPECT_EQ(wait(kernel, spawn(kernel, "exit_code")).code, 42) << "others go on";
     kernel.kill(sink, "test over");
 }
+
+TEST(Messages, CancelledMessagesAndUnregisteredInterfacesAreGone)
+{
+    Kernel kernel(test_config());
+    kernel.permissions().set_fallback(Decision::Allow);
+    ProcessId pong = spawn(kernel, "pong");
+    ExitStatus status = wait(kernel, spawn(kernel, "cancel"));
+    EXPECT_EQ(status.code, 0) << "check " << status.code << " of cancel.c failed " << status.message;
+    EXPECT_EQ(error_code(call(kernel, k_unhandled_interface, "x", WaitForHandler::No)), uint32_t(ErrorCode::Unavailable));
+    kernel.kill(pong, "test over");
+}

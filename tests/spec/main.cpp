@@ -9,6 +9,7 @@
 #include "tests/spec/manifest.h"
 #include "tests/spec/script_loader.h"
 #include "tests/spec/script_runner.h"
+#include "tests/spec/temporary_directory.h"
 #include "tests/spec/wast_conversion.h"
 
 #include <algorithm>

@@ -1,6 +1,7 @@
 #include "tests/spec/wast_conversion.h"
 
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -16,35 +17,19 @@ namespace hashos::spec {
 
 namespace fs = std::filesystem;
 
-Result<TemporaryDirectory> TemporaryDirectory::create(const char* prefix)
-{
-    const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base && *base ? base : "/tmp") + "/" + prefix + "XXXXXX";
-    std::vector<char> buffer(pattern.begin(), pattern.end());
-    buffer.push_back('\0');
-    if (!mkdtemp(buffer.data()))
-        return Error("cannot create a temporary directory " + pattern + ": " + std::strerror(errno));
-    return TemporaryDirectory(fs::path(buffer.data()));
-}
-
-TemporaryDirectory::TemporaryDirectory(TemporaryDirectory&& other) noexcept
-    : m_path(std::move(other.m_path))
-{
-    other.m_path.clear();
-}
-
-TemporaryDirectory::~TemporaryDirectory()
-{
-    if (m_path.empty())
-        return;
-    std::error_code ignored; // a leftover temporary directory is not worth failing a test run
-    fs::remove_all(m_path, ignored);
-}
-
 Result<fs::path> convert_wast(const fs::path& wast, const fs::path& out_dir, const std::string& wast2json)
 {
     fs::path json = out_dir / (wast.stem().string() + ".json");
     fs::path diagnostics = out_dir / "wast2json.stderr";
+
+    // The child starts with no signals blocked, whatever this process blocks (see
+    // TemporaryDirectory): ^C must still stop wast2json.
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t no_signals;
+    sigemptyset(&no_signals);
+    posix_spawnattr_setsigmask(&attributes, &no_signals);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
 
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
@@ -58,8 +43,9 @@ Result<fs::path> convert_wast(const fs::path& wast, const fs::path& out_dir, con
     char* argv[] = { tool.data(), wast_text.data(), output_flag.data(), json_text.data(), nullptr };
 
     pid_t pid = 0;
-    int spawn_error = posix_spawnp(&pid, tool.c_str(), &actions, nullptr, argv, environ);
+    int spawn_error = posix_spawnp(&pid, tool.c_str(), &actions, &attributes, argv, environ);
     posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
     if (spawn_error != 0)
         return Error("cannot run " + tool + ": " + std::strerror(spawn_error));
 

@@ -29,11 +29,12 @@ static int32_t call(const uint8_t* interface, const void* body, uint32_t length,
     return hashos_wait_answer(id, EVENT, EVENT_CAPACITY);
 }
 
-/* interface.Register(hash): method 1, field 1 (bytes, 32). Returns 0 when registered. */
-static int32_t register_interface(const uint8_t* hash)
+/* interface.Register (method 1) or Unregister (method 2) of `hash` (field 1, bytes). Returns 0
+ * on success, else -100 - the hashos.Error code, or a syscall error. */
+static int32_t interface_call(uint8_t method, const uint8_t* hash)
 {
     uint8_t body[35];
-    body[0] = 1;
+    body[0] = method;
     body[1] = 0x0a;
     body[2] = 32;
     __builtin_memcpy(body + 3, hash, 32);
@@ -42,6 +43,9 @@ static int32_t register_interface(const uint8_t* hash)
         return result;
     return EVENT->kind == HASHOS_EVENT_ANSWER ? 0 : -100 - (int32_t)hashos_event_body(EVENT)[1];
 }
+
+static int32_t register_interface(const uint8_t* hash) { return interface_call(1, hash); }
+static int32_t unregister_interface(const uint8_t* hash) { return interface_call(2, hash); }
 
 /* The code of a hashos.Error body in EVENT ({0x08, code, ...}), or -1. */
 static int32_t error_code(void)
