@@ -109,6 +109,9 @@ Answer InterfaceHandler::handle(const Message& message)
         return Answer::error(ErrorCode::InvalidArgument, "interface: only a process can handle an interface");
 
     if (*method == uint64_t(Method::Unregister)) {
+        // FIXME: interface.proto says messages of `hash` already queued in the process's mailbox
+        // go back to wait for the next handler, and held ones are answered UNAVAILABLE; for now
+        // they stay with the process, which still takes and may answer them.
         if (!m_registry.remove(*hash, *registrant->handler))
             return Answer::error(ErrorCode::NotFound, "interface " + hash->short_hex() + ": not handled by " + registrant->handler->description());
         return Answer::ok();

@@ -53,9 +53,7 @@ int32_t route(Services& services, const std::shared_ptr<Mailbox>& sender, Messag
                 Answer::error(ErrorCode::Unavailable, "no handler for interface " + interface.short_hex()));
         return k_ok;
     case Routed::QueueFull:
-        if (wants_answer && sender)
-            sender->cancel(id);
-        return code(SyscallError::QueueFull);
+        return code(SyscallError::QueueFull); // the caller decides: a syscall error or an error answer
     }
     return k_ok;
 }
@@ -97,8 +95,14 @@ HostOutcome emit_message(Process& process, HostCall& call)
     if (wants_answer)
         out_id_span->write<uint64_t>(0, message.id.value());
     switch (process.permission_cache().check(services.permissions, process.program(), message.interface)) {
-    case Decision::Allow:
-        return finish(call, route(services, process.shared_mailbox(), std::move(message), wait));
+    case Decision::Allow: {
+        const MessageId id = message.id;
+        int32_t result = route(services, process.shared_mailbox(), std::move(message), wait);
+        // A full queue is a syscall error: the message never existed, nor does its id.
+        if (result == code(SyscallError::QueueFull) && wants_answer)
+            process.mailbox().cancel(id);
+        return finish(call, result);
+    }
     case Decision::Deny:
         if (!wants_answer)
             return finish(call, code(SyscallError::Denied));

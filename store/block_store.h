@@ -17,7 +17,8 @@
 // called from any thread, concurrently, on one or several BlockStore objects and in several
 // processes. Readers need no lock (files appear by atomic rename and are never modified);
 // writers take the lock file shared and garbage collection takes it exclusive. Hold a GcHold
-// across writing a DAG and pinning its root so gc cannot sweep the blocks in between.
+// across writing a DAG and pinning its root so gc cannot sweep the blocks in between. A reader of
+// an unpinned DAG may find its blocks gone after a gc, and gets a "not in the store" error.
 #pragma once
 
 #include "base/result.h"

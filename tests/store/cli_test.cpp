@@ -165,7 +165,7 @@ TEST_F(HashosCli, ErrorsAreOneClearLine)
 
 TEST_F(HashosCli, CorruptBlockOnDiskFailsCat)
 {
-    auto path = file("data", pattern_bytes(3000));
+    auto path = file("input", pattern_bytes(3000));
     auto added = hashos("add " + path.string());
     ASSERT_EQ(added.exit_code, 0);
     auto cid = added.out.substr(0, added.out.size() - 1);

@@ -45,9 +45,11 @@ std::string reference_cid(const std::filesystem::path& path, const std::string& 
 
 std::string ipfs_car_cid(const std::filesystem::path& path)
 {
-    // ipfs-car writes the CAR to -o and the root CID to stderr.
+    // ipfs-car writes the CAR to -o and the root CID to stderr. The CAR must be a real file:
+    // ipfs-car rewrites its header in place once the root is known.
+    auto car = path.string() + ".car";
     auto result = run_command(shell_quote(std::string(HASHOS_INTEROP_DIR) + "/node_modules/.bin/ipfs-car")
-        + " pack --no-wrap " + shell_quote(path.string()) + " -o /dev/null 2>&1");
+        + " pack --no-wrap " + shell_quote(path.string()) + " -o " + shell_quote(car) + " 2>&1");
     EXPECT_EQ(result.exit_code, 0) << result.out;
     return trimmed(result.out);
 }
