@@ -17,4 +17,9 @@ void add_ls_command(CLI::App& app, int& exit_code);
 void add_gc_command(CLI::App& app, int& exit_code);
 void add_pin_command(CLI::App& app, int& exit_code);
 
+// The network's commands (cli/serve.cpp, fetch.cpp): `hashos serve` answers the IPFS trustless
+// gateway protocol from the block store; `hashos fetch` fetches a DAG from peers into it.
+void add_serve_command(CLI::App& app, int& exit_code);
+void add_fetch_command(CLI::App& app, int& exit_code);
+
 } // namespace hashos::cli

@@ -18,6 +18,8 @@ int main(int argc, char** argv)
     hashos::cli::add_ls_command(app, exit_code);
     hashos::cli::add_gc_command(app, exit_code);
     hashos::cli::add_pin_command(app, exit_code);
+    hashos::cli::add_serve_command(app, exit_code);
+    hashos::cli::add_fetch_command(app, exit_code);
     CLI11_PARSE(app, argc, argv);
     return exit_code;
 }

@@ -1,22 +1,34 @@
 // The compiler: validated function bodies to the slot-addressed threaded code of
 // engine/interpreter_ops.h.
 //
-// The frame of a function is one array of slots: params, then the other locals, then the operand
-// stack. Validation proved the stack height at every instruction, so the slot of every operand is
-// known here and the interpreter needs no stack pointer: each instruction names the slots it reads
-// and the slot it writes.
+// The frame of a function is one array of slots: params, then the other locals, then the
+// function's constants, then the operand stack. Validation proved the stack height at every
+// instruction, so the slot of every operand is known here and the interpreter needs no stack
+// pointer: each instruction names the slots it reads and the slot it writes.
+//
+// Constants: every distinct value of the body's i32/i64/f32/f64.const gets a slot of its own,
+// written with the zeroed locals when the function is entered (CompiledFunction::frame_image), so
+// an instruction reads a constant operand like any other slot and `i32.const` costs nothing where
+// it is used: `local.get 0; i32.const 8; i32.shl` is one instruction. (A call copies a few more
+// slots; a loop that runs the constant once saves a dispatch per iteration.)
 //
 // The compiler keeps a virtual operand stack of slot numbers. An entry is either "canonical" (the
-// value lives in the stack slot for its height, locals + height) or "deferred": local.get pushes
-// the local's own slot and emits nothing, so `local.get 0; local.get 1; i32.add` is one
-// instruction reading slots 0 and 1. A deferred entry is materialised (copied to its canonical
-// slot) before that local is written, and wherever control flow merges or a callee needs its
-// arguments in place: at block/loop/if entry, block ends, branches, and call arguments.
+// value lives in the stack slot for its height) or "deferred": local.get and constants push the
+// local's or constant's own slot and emit nothing, so `local.get 0; local.get 1; i32.add` is one
+// instruction reading slots 0 and 1. A deferred local is materialised (copied to its canonical
+// slot) before that local is written, and any deferred entry wherever control flow merges or a
+// callee needs its arguments in place: at block/loop/if entry, block ends, branches, and call
+// arguments.
 //
 // Peepholes, all local to the last emitted instruction and never across a label:
 //  - a single-result instruction followed by local.set/tee writes the local directly;
-//  - i32.const followed by i32.add/i32.sub becomes one instruction with an immediate;
-//  - an i32 comparison (or i32.eqz) followed by br_if/if becomes one compare-and-jump.
+//  - an i32 comparison (or i32.eqz) followed by br_if/if becomes one compare-and-jump;
+//  - an i32.add followed by a load or store that takes its result as the address becomes one
+//    indexed access (runtime::Op::NAME##Indexed).
+//
+// Fuel (metered code only): a loop header charges the loop's cost when the loop is entered, and
+// every back-edge charges it again as it jumps (the ...Loop jump ops), so an iteration costs no
+// dispatch of its own for its fuel.
 #include "engine/compiler.h"
 
 #include "engine/instance.h"
@@ -40,6 +52,10 @@ constexpr size_t k_none = std::numeric_limits<size_t>::max();
 // otherwise make compilation quadratic). Real code rarely reads a local that deep.
 constexpr size_t k_max_deferred_height = 64;
 
+// Constants beyond this many distinct values per function are written by Const32/Const64
+// instructions where used, so that entering a huge function does not copy without bound.
+constexpr size_t k_max_constants = 128;
+
 // Not from the spec: compiled code larger than this many units per wasm instruction (plus a
 // floor) means a pathological module (e.g. a huge br_table whose targets all need value copies);
 // compiling it is refused rather than allocating without bound.
@@ -62,7 +78,8 @@ struct Control {
     Kind kind = Kind::Block;
     uint32_t height = 0; // operand stack height below the block's params
     Signature signature;
-    size_t loop_start = 0; // Loop: the loop header's position
+    size_t loop_start = 0; // Loop: where back-edges jump, after the header's fuel charge
+    uint32_t loop_cost = 0; // Loop: the fuel a back-edge charges
     std::vector<Fixup> fixups;
     std::optional<Fixup> else_fixup; // If: the jump over the then-branch
     uint32_t arity() const { return kind == Kind::Loop ? signature.params : signature.results; }
@@ -75,7 +92,20 @@ struct Condition {
     uint32_t b = 0;
 };
 
-bool has_two_operands(Op jump) { return jump != Op::JumpIf && jump != Op::JumpUnless && jump != Op::JumpIfI32Eqz; }
+bool has_two_operands(Op jump)
+{
+    switch (jump) {
+    case Op::JumpIf:
+    case Op::JumpUnless:
+    case Op::JumpIfI32Eqz:
+    case Op::JumpIfLoop:
+    case Op::JumpUnlessLoop:
+    case Op::JumpIfI32EqzLoop:
+        return false;
+    default:
+        return true;
+    }
+}
 
 Condition inverse(Condition condition)
 {
@@ -113,6 +143,31 @@ std::optional<Op> fused_jump(Op compare)
     case Op::I32GeS: return Op::JumpIfI32GeS;
     case Op::I32GeU: return Op::JumpIfI32GeU;
     default: return std::nullopt;
+    }
+}
+
+// The back-edge twin of a jump op: it also charges the loop's fuel.
+Op loop_variant(Op jump)
+{
+    switch (jump) {
+    case Op::Jump: return Op::JumpLoop;
+#define HASHOS_LOOP_CASE(name) \
+    case Op::name: return Op::name##Loop;
+        HASHOS_RUNTIME_CONDITIONAL_JUMPS(HASHOS_LOOP_CASE)
+#undef HASHOS_LOOP_CASE
+    default: return jump;
+    }
+}
+
+// The indexed twin of a load or store.
+Op indexed_variant(Op access)
+{
+    switch (access) {
+#define HASHOS_INDEXED_CASE(name) \
+    case Op::name: return Op::name##Indexed;
+        HASHOS_RUNTIME_MEMORY_ACCESSES(HASHOS_INDEXED_CASE)
+#undef HASHOS_INDEXED_CASE
+    default: return access;
     }
 }
 
@@ -159,11 +214,14 @@ private:
         m_last = k_none;
     }
     bool last_is(Op op) const { return m_last != k_none && m_last_op == op; }
+    bool metered() const { return m_context.metering == FuelMetering::On; }
     void patch(Fixup fixup, size_t target) { m_code[fixup.field] = uint32_t(int32_t(int64_t(target) - int64_t(fixup.instruction))); }
 
     // The virtual operand stack.
-    uint32_t canonical(size_t height) const { return m_local_count + uint32_t(height); }
+    uint32_t canonical(size_t height) const { return m_stack_base + uint32_t(height); }
     bool is_local(uint32_t slot) const { return slot < m_local_count; }
+    // A canonical stack slot, not a deferred local or constant.
+    bool is_stack(uint32_t slot) const { return slot >= m_stack_base; }
     uint32_t push()
     {
         uint32_t slot = canonical(m_stack.size());
@@ -185,14 +243,25 @@ private:
         if (m_stack.size() > m_max_height)
             m_max_height = uint32_t(m_stack.size());
     }
+    void push_constant(uint32_t slot)
+    {
+        if (m_stack.size() >= k_max_deferred_height) {
+            emit_copy(push(), slot);
+            return;
+        }
+        m_stack.push_back(slot);
+        ++m_deferred;
+        if (m_stack.size() > m_max_height)
+            m_max_height = uint32_t(m_stack.size());
+    }
     uint32_t pop()
     {
         uint32_t slot = m_stack.back();
         m_stack.pop_back();
-        if (is_local(slot)) {
+        if (is_local(slot))
             --m_local_refs[slot];
+        if (!is_stack(slot))
             --m_deferred;
-        }
         return slot;
     }
     void truncate(size_t height)
@@ -209,10 +278,11 @@ private:
     void materialize(size_t index)
     {
         uint32_t slot = m_stack[index];
-        if (!is_local(slot))
+        if (is_stack(slot))
             return;
         emit_copy(canonical(index), slot);
-        --m_local_refs[slot];
+        if (is_local(slot))
+            --m_local_refs[slot];
         --m_deferred;
         m_stack[index] = canonical(index);
     }
@@ -291,12 +361,15 @@ private:
                 break;
             }
         }
-        m_out.entry_cost = uint32_t(std::min<uint64_t>(entry_cost, UINT32_MAX));
+        m_out.entry_cost = m_context.metering == FuelMetering::On ? uint32_t(std::min<uint64_t>(entry_cost, UINT32_MAX)) : 0;
     }
 
     // Instructions.
     void compile_local_set(uint32_t local, bool tee);
     void compile_numeric(Op op);
+    void compile_constant(uint64_t bits, bool wide);
+    void collect_constants();
+    void compile_memory_access(Op op, const Instruction& instruction);
     void compile_call(Op op, const void* target, const FuncType& type, std::optional<uint32_t> index_slot, uint32_t type_id, Table* table);
 
     const CompileContext& m_context;
@@ -308,6 +381,8 @@ private:
     const void* const* m_handlers;
 
     uint32_t m_local_count = 0;
+    uint32_t m_stack_base = 0; // locals plus constants
+    std::unordered_map<uint64_t, uint32_t> m_constant_slots; // value bits to slot
     std::vector<uint32_t> m_stack;
     std::vector<uint32_t> m_local_refs; // deferred entries per local
     size_t m_deferred = 0;
@@ -332,8 +407,14 @@ void Compiler::enter(Control::Kind kind, Signature signature)
     control.height = uint32_t(m_stack.size() - signature.params);
     if (kind == Control::Kind::Loop) {
         place_label();
-        control.loop_start = begin(Op::Loop); // the fuel check, run on entry and each back-edge
-        unit(m_loop_costs[m_loops_seen++]);
+        uint32_t cost = m_loop_costs[m_loops_seen++];
+        control.loop_cost = cost;
+        if (m_context.metering == FuelMetering::On) {
+            begin(Op::Loop); // the fuel of the first iteration; back-edges charge the others
+            unit(cost);
+            place_label();
+        }
+        control.loop_start = m_code.size();
     }
     m_controls.push_back(std::move(control));
 }
@@ -361,6 +442,13 @@ void Compiler::copy_values_to(const Control& control)
 
 void Compiler::emit_jump_to(Control& control)
 {
+    if (control.kind == Control::Kind::Loop && metered()) {
+        size_t start = begin(Op::JumpLoop);
+        unit(0);
+        unit(control.loop_cost);
+        patch({ start + 2, start }, control.loop_start);
+        return;
+    }
     size_t start = begin(Op::Jump);
     unit(0);
     if (control.kind == Control::Kind::Loop)
@@ -412,7 +500,7 @@ size_t Compiler::emit_conditional_jump(Condition condition)
 Condition Compiler::take_condition(uint32_t slot)
 {
     Condition condition { Op::JumpIf, slot, 0 };
-    if (m_last == k_none || !m_last_writes_slot || is_local(slot) || m_code[m_last + 2] != slot)
+    if (m_last == k_none || !m_last_writes_slot || !is_stack(slot) || m_code[m_last + 2] != slot)
         return condition;
     if (m_last_op == Op::I32Eqz) {
         condition = { Op::JumpIfI32Eqz, m_code[m_last + 3], 0 };
@@ -434,12 +522,18 @@ void Compiler::emit_branch_if(uint32_t depth)
     // Materialised on both paths so that the fall-through path sees the same virtual stack.
     materialize_top(control.kind == Control::Kind::Function ? m_type.results.size() : control.arity());
     if (control.kind != Control::Kind::Function && values_in_place(control)) {
+        if (control.kind == Control::Kind::Loop) {
+            bool charge = metered();
+            if (charge)
+                condition.jump = loop_variant(condition.jump);
+            size_t start = emit_conditional_jump(condition);
+            patch({ m_code.size() - 1, start }, control.loop_start);
+            if (charge)
+                unit(control.loop_cost); // after the offset
+            return;
+        }
         size_t start = emit_conditional_jump(condition);
-        size_t field = m_code.size() - 1;
-        if (control.kind == Control::Kind::Loop)
-            patch({ field, start }, control.loop_start);
-        else
-            control.fixups.push_back({ field, start });
+        control.fixups.push_back({ m_code.size() - 1, start });
         return;
     }
     size_t start = emit_conditional_jump(inverse(condition));
@@ -470,7 +564,10 @@ void Compiler::emit_branch_table(const Instruction& instruction)
         uint32_t depth = depths[i];
         Control& control = m_controls[m_controls.size() - 1 - depth];
         Fixup entry { table + i, start };
-        if (control.kind != Control::Kind::Function && values_in_place(control)) {
+        // A metered back-edge goes through a stub too: the stub's JumpLoop charges the fuel.
+        bool direct = control.kind != Control::Kind::Function && values_in_place(control)
+            && !(control.kind == Control::Kind::Loop && metered());
+        if (direct) {
             if (control.kind == Control::Kind::Loop)
                 patch(entry, control.loop_start);
             else
@@ -528,7 +625,7 @@ void Compiler::compile_end()
 void Compiler::compile_local_set(uint32_t local, bool tee)
 {
     uint32_t value = m_stack.back();
-    bool fold = m_last != k_none && m_last_writes_slot && !is_local(value) && m_code[m_last + 2] == value
+    bool fold = m_last != k_none && m_last_writes_slot && is_stack(value) && m_code[m_last + 2] == value
         && m_local_refs[local] == 0;
     pop();
     if (fold) {
@@ -557,21 +654,82 @@ void Compiler::compile_numeric(Op op)
     }
     uint32_t b = pop();
     uint32_t a = pop();
-    if ((op == Op::I32Add || op == Op::I32Sub) && last_is(Op::Const32) && m_code[m_last + 2] == b && !is_local(b)) {
-        uint32_t immediate = m_code[m_last + 3];
-        m_code.resize(m_last);
-        uint32_t result = push();
-        begin(op == Op::I32Add ? Op::I32AddImm : Op::I32SubImm, true);
-        unit(result);
-        unit(a);
-        unit(immediate);
-        return;
-    }
     uint32_t result = push();
     begin(op, true);
     unit(result);
     unit(a);
     unit(b);
+}
+
+void Compiler::compile_constant(uint64_t bits, bool wide)
+{
+    if (auto found = m_constant_slots.find(bits); found != m_constant_slots.end()) {
+        push_constant(found->second);
+        return;
+    }
+    uint32_t result = push();
+    begin(wide ? Op::Const64 : Op::Const32, true);
+    unit(result);
+    if (wide)
+        imm64(bits);
+    else
+        unit(uint32_t(bits));
+}
+
+// Gives the first k_max_constants distinct constant values of the body their slots, right after
+// the locals (i32 and f32 constants zero-extended, as the interpreter stores them).
+void Compiler::collect_constants()
+{
+    std::vector<Value>& image = m_out.frame_image;
+    image.assign(m_local_count - m_out.param_count, Value {});
+    for (const Instruction& instruction : m_body.instructions) {
+        if (m_constant_slots.size() == k_max_constants)
+            break;
+        uint64_t bits;
+        switch (instruction.op) {
+        case Opcode::I32Const: bits = uint32_t(instruction.i32); break;
+        case Opcode::F32Const: bits = instruction.f32_bits; break;
+        case Opcode::I64Const: bits = uint64_t(instruction.i64); break;
+        case Opcode::F64Const: bits = instruction.f64_bits; break;
+        default: continue;
+        }
+        if (m_constant_slots.try_emplace(bits, m_local_count + uint32_t(m_constant_slots.size())).second)
+            image.push_back(Value { bits });
+    }
+    m_stack_base = m_local_count + uint32_t(m_constant_slots.size());
+}
+
+// Loads are `dst, address, offset`, stores `address, value, offset`; when the address is the
+// result of the i32.add just emitted, the add is taken back and the access reads its two operands.
+void Compiler::compile_memory_access(Op op, const Instruction& instruction)
+{
+    bool is_store = info(instruction.op).results.empty();
+    uint32_t value = is_store ? pop() : 0;
+    uint32_t address = pop();
+    bool fuse = last_is(Op::I32Add) && m_last_writes_slot && is_stack(address) && m_code[m_last + 2] == address;
+    uint32_t a = 0, b = 0;
+    if (fuse) {
+        a = m_code[m_last + 3];
+        b = m_code[m_last + 4];
+        m_code.resize(m_last);
+        m_last = k_none;
+    }
+    if (is_store) {
+        begin(fuse ? indexed_variant(op) : op);
+    } else {
+        uint32_t result = push();
+        begin(fuse ? indexed_variant(op) : op, true);
+        unit(result);
+    }
+    if (fuse) {
+        unit(a);
+        unit(b);
+    } else {
+        unit(address);
+    }
+    if (is_store)
+        unit(value);
+    unit(instruction.memory.offset);
 }
 
 void Compiler::compile_call(Op op, const void* target, const FuncType& type, std::optional<uint32_t> index_slot, uint32_t type_id, Table* table)
@@ -604,6 +762,7 @@ Result<void> Compiler::compile()
     m_out.result_count = uint32_t(m_type.results.size());
 
     count_costs();
+    collect_constants();
 
     Control function;
     function.kind = Control::Kind::Function;
@@ -888,41 +1047,15 @@ Result<void> Compiler::compile()
             break;
         }
 
-        case Opcode::I32Const:
-        case Opcode::F32Const: {
-            uint32_t result = push();
-            begin(Op::Const32, true);
-            unit(result);
-            unit(instruction.op == Opcode::I32Const ? uint32_t(instruction.i32) : instruction.f32_bits);
-            break;
-        }
-        case Opcode::I64Const:
-        case Opcode::F64Const: {
-            uint32_t result = push();
-            begin(Op::Const64, true);
-            unit(result);
-            imm64(instruction.op == Opcode::I64Const ? uint64_t(instruction.i64) : instruction.f64_bits);
-            break;
-        }
+        case Opcode::I32Const: compile_constant(uint32_t(instruction.i32), false); break;
+        case Opcode::F32Const: compile_constant(instruction.f32_bits, false); break;
+        case Opcode::I64Const: compile_constant(uint64_t(instruction.i64), true); break;
+        case Opcode::F64Const: compile_constant(instruction.f64_bits, true); break;
 
         default: {
             const OpcodeInfo& opcode = info(instruction.op);
             if (opcode.immediate == ImmediateKind::MemArg) {
-                if (opcode.results.empty()) { // store: address, value
-                    uint32_t value = pop();
-                    uint32_t address = pop();
-                    begin(op);
-                    unit(address);
-                    unit(value);
-                    unit(instruction.memory.offset);
-                } else {
-                    uint32_t address = pop();
-                    uint32_t result = push();
-                    begin(op, true);
-                    unit(result);
-                    unit(address);
-                    unit(instruction.memory.offset);
-                }
+                compile_memory_access(op, instruction);
                 break;
             }
             if (opcode.immediate == ImmediateKind::None && opcode.params != "*" && opcode.results.size() == 1
@@ -935,7 +1068,7 @@ Result<void> Compiler::compile()
         }
     }
 
-    m_out.frame_slots = m_local_count + m_max_height;
+    m_out.frame_slots = m_stack_base + m_max_height;
     if (m_code.size() > size_t(std::numeric_limits<int32_t>::max()))
         return Error("function too large to compile");
     m_code.shrink_to_fit();

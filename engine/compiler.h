@@ -22,8 +22,11 @@ struct CompiledFunction {
     Function* function = nullptr;
     uint32_t param_count = 0;
     uint32_t local_count = 0;  // params included: the frame's first local_count slots
-    uint32_t frame_slots = 0;  // locals plus the deepest operand stack
+    uint32_t frame_slots = 0;  // locals, constants and the deepest operand stack
     uint32_t result_count = 0;
+    // What a call writes above the arguments before the body runs: zeros for the other locals,
+    // then the function's constants (engine/compiler.cpp: "Constants").
+    std::vector<Value> frame_image;
     // Fuel charged on entry: the function's instructions outside loops (each loop charges its
     // own body on every iteration), so one unit of fuel is about one wasm instruction.
     uint32_t entry_cost = 1;
@@ -40,6 +43,7 @@ struct CompileContext {
     std::span<Memory* const> memories;
     std::span<GlobalInstance* const> globals;
     std::span<const uint32_t> type_ids;                  // Store-wide id of each module type
+    FuelMetering metering = FuelMetering::On;
 };
 
 // Compiles defined function `defined_index` (0 = the first non-imported function) into `out`,

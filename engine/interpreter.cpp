@@ -107,8 +107,14 @@ RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const
 #include "engine/opcodes.def"
 #undef WASM_OP
 #define HASHOS_OP_LABEL(name) &&op_##name,
+#define HASHOS_OP_LABEL_LOOP(name) &&op_##name##Loop,
+#define HASHOS_OP_LABEL_INDEXED(name) &&op_##name##Indexed,
         HASHOS_RUNTIME_INTERNAL_OPS(HASHOS_OP_LABEL)
+        HASHOS_RUNTIME_CONDITIONAL_JUMPS(HASHOS_OP_LABEL_LOOP)
+        HASHOS_RUNTIME_MEMORY_ACCESSES(HASHOS_OP_LABEL_INDEXED)
 #undef HASHOS_OP_LABEL
+#undef HASHOS_OP_LABEL_LOOP
+#undef HASHOS_OP_LABEL_INDEXED
     };
     static_assert(sizeof(k_handlers) / sizeof(k_handlers[0]) == size_t(Op::Count));
     if (table_out) {
@@ -155,6 +161,13 @@ RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const
         trap_text = (message); \
         goto trap;             \
     } while (0)
+// Out of fuel, the instruction stops the run before it has any effect, and runs again on resume.
+#define CHARGE(cost_index)                    \
+    do {                                      \
+        if (fuel < pc[cost_index])            \
+            goto out_of_fuel;                 \
+        fuel -= pc[cost_index];               \
+    } while (0)
 #define JUMP(offset_index)                    \
     do {                                      \
         pc += int32_t(pc[offset_index]);      \
@@ -177,24 +190,28 @@ op_Const64: // dst, imm64
     NEXT(5);
 op_Jump: // rel
     JUMP(2);
-op_JumpIf: // cond, rel
-    if (S(2).u32() != 0)
-        JUMP(3);
-    NEXT(4);
-op_JumpUnless: // cond, rel
-    if (S(2).u32() == 0)
-        JUMP(3);
-    NEXT(4);
-op_JumpIfI32Eqz: // a, rel
-    if (S(2).u32() == 0)
-        JUMP(3);
-    NEXT(4);
+op_JumpLoop: // rel, cost
+    CHARGE(3);
+    JUMP(2);
 
-#define JUMP_IF_COMPARE(name, T, op)          \
-    op_##name: /* a, b, rel */                \
-    if (get<T>(S(2)) op get<T>(S(3)))         \
-        JUMP(4);                              \
-    NEXT(5);
+    // Each conditional jump and its back-edge twin, which charges the loop's fuel (the unit after
+    // the offset) when it jumps. Out of fuel, it stops before jumping; run() resumes by testing
+    // the condition again, which reads only slots and so gives the same answer.
+#define JUMP_IF(name, condition, operands)          \
+    op_##name:                                      \
+    if (condition)                                  \
+        JUMP(2 + (operands));                       \
+    NEXT(3 + (operands));                           \
+    op_##name##Loop:                                \
+    if (condition) {                                \
+        CHARGE(3 + (operands));                     \
+        JUMP(2 + (operands));                       \
+    }                                               \
+    NEXT(4 + (operands));
+    JUMP_IF(JumpIf, S(2).u32() != 0, 1)         // cond, rel
+    JUMP_IF(JumpUnless, S(2).u32() == 0, 1)     // cond, rel
+    JUMP_IF(JumpIfI32Eqz, S(2).u32() == 0, 1)   // a, rel
+#define JUMP_IF_COMPARE(name, T, op) JUMP_IF(name, get<T>(S(2)) op get<T>(S(3)), 2) // a, b, rel
     JUMP_IF_COMPARE(JumpIfI32Eq, uint32_t, ==)
     JUMP_IF_COMPARE(JumpIfI32Ne, uint32_t, !=)
     JUMP_IF_COMPARE(JumpIfI32LtS, int32_t, <)
@@ -206,13 +223,7 @@ op_JumpIfI32Eqz: // a, rel
     JUMP_IF_COMPARE(JumpIfI32GeS, int32_t, >=)
     JUMP_IF_COMPARE(JumpIfI32GeU, uint32_t, >=)
 #undef JUMP_IF_COMPARE
-
-op_I32AddImm: // dst, a, imm32
-    put(S(2), uint32_t(S(3).u32() + pc[4]));
-    NEXT(5);
-op_I32SubImm: // dst, a, imm32
-    put(S(2), uint32_t(S(3).u32() - pc[4]));
-    NEXT(5);
+#undef JUMP_IF
 
 op_BrTable: { // index, count, rel[count + 1]: the last is the default
     uint32_t index = S(2).u32();
@@ -222,10 +233,8 @@ op_BrTable: { // index, count, rel[count + 1]: the last is the default
     JUMP(4 + index);
 }
 
-op_Loop: // cost: the fuel check at a loop header
-    if (fuel < pc[2])
-        goto out_of_fuel;
-    fuel -= pc[2];
+op_Loop: // cost: the fuel of a loop's first iteration (its back-edges charge the others)
+    CHARGE(2);
     NEXT(3);
 
     // ---- Calls and returns --------------------------------------------------------------------
@@ -275,8 +284,9 @@ enter_wasm:
     frame_top->instance = instance;
     ++frame_top;
     fp = callee_fp;
-    if (callee->local_count != callee->param_count)
-        std::memset(static_cast<void*>(fp + callee->param_count), 0, (callee->local_count - callee->param_count) * sizeof(Value));
+    // The other locals' zeros and the constants (engine/compiler.cpp).
+    if (!callee->frame_image.empty())
+        std::memcpy(static_cast<void*>(fp + callee->param_count), callee->frame_image.data(), callee->frame_image.size() * sizeof(Value));
     pc = callee->code.data();
     if (callee->instance != instance) {
         instance = callee->instance;
@@ -324,9 +334,12 @@ leave:
     --frame_top;
     pc = frame_top->return_pc;
     fp = frame_top->fp;
-    instance = frame_top->instance;
-    // Same instance or not, the callee may have grown the memory.
-    RELOAD_MEMORY();
+    // A callee of the same instance that grew the memory reloaded memory_base and memory_size
+    // itself; one of another instance may have grown any memory, so that case reloads.
+    if (frame_top->instance != instance) {
+        instance = frame_top->instance;
+        RELOAD_MEMORY();
+    }
     DISPATCH();
 
 op_Halt: // the end of the top-level call: results are at the base of the stack
@@ -423,9 +436,9 @@ op_ElemDrop: { // Instance*, element index
     // The effective address is 33 bits wide (u32 address + u32 offset), so adding the width
     // cannot overflow 64 bits.
 
-#define LOAD(name, MemoryType, ResultType)                                  \
-    op_##name: { /* dst, address, offset */                                  \
-        uint64_t address = uint64_t(S(3).u32()) + pc[4];                     \
+#define LOAD_AT(MemoryType, ResultType, address_expression, offset_index)  \
+    {                                                                        \
+        uint64_t address = uint64_t(address_expression) + pc[offset_index];  \
         if (address + sizeof(MemoryType) > memory_size) {                    \
             trap_address = address;                                          \
             trap_width = sizeof(MemoryType);                                 \
@@ -434,8 +447,13 @@ op_ElemDrop: { // Instance*, element index
         MemoryType loaded;                                                   \
         std::memcpy(&loaded, memory_base + address, sizeof(MemoryType));     \
         put(S(2), ResultType(loaded));                                       \
-        NEXT(5);                                                             \
+        NEXT(offset_index + 1);                                              \
     }
+#define LOAD(name, MemoryType, ResultType)                                           \
+    op_##name: /* dst, address, offset */                                             \
+    LOAD_AT(MemoryType, ResultType, S(3).u32(), 4)                                    \
+    op_##name##Indexed: /* dst, a, b, offset */                                       \
+    LOAD_AT(MemoryType, ResultType, uint32_t(S(3).u32() + S(4).u32()), 5)
     LOAD(I32Load, uint32_t, uint32_t)
     LOAD(I64Load, uint64_t, uint64_t)
     LOAD(F32Load, uint32_t, uint32_t)
@@ -451,19 +469,25 @@ op_ElemDrop: { // Instance*, element index
     LOAD(I64Load32S, int32_t, int64_t)
     LOAD(I64Load32U, uint32_t, uint64_t)
 #undef LOAD
+#undef LOAD_AT
 
-#define STORE(name, MemoryType)                                             \
-    op_##name: { /* address, value, offset */                                \
-        uint64_t address = uint64_t(S(2).u32()) + pc[4];                     \
+#define STORE_AT(MemoryType, address_expression, value_index)                  \
+    {                                                                        \
+        uint64_t address = uint64_t(address_expression) + pc[value_index + 1]; \
         if (address + sizeof(MemoryType) > memory_size) {                    \
             trap_address = address;                                          \
             trap_width = sizeof(MemoryType);                                 \
             goto memory_out_of_bounds;                                       \
         }                                                                    \
-        MemoryType stored = MemoryType(S(3).bits);                           \
+        MemoryType stored = MemoryType(S(value_index).bits);                 \
         std::memcpy(memory_base + address, &stored, sizeof(MemoryType));     \
-        NEXT(5);                                                             \
+        NEXT(value_index + 2);                                               \
     }
+#define STORE(name, MemoryType)                                                      \
+    op_##name: /* address, value, offset */                                           \
+    STORE_AT(MemoryType, S(2).u32(), 3)                                               \
+    op_##name##Indexed: /* a, b, value, offset */                                     \
+    STORE_AT(MemoryType, uint32_t(S(2).u32() + S(3).u32()), 4)
     STORE(I32Store, uint32_t)
     STORE(I64Store, uint64_t)
     STORE(F32Store, uint32_t)
@@ -474,6 +498,7 @@ op_ElemDrop: { // Instance*, element index
     STORE(I64Store16, uint16_t)
     STORE(I64Store32, uint32_t)
 #undef STORE
+#undef STORE_AT
 
 op_MemorySize: // dst
     put(S(2), uint32_t(memory_size / k_page_size));
@@ -835,6 +860,7 @@ done:
 #undef S
 #undef TRAP
 #undef JUMP
+#undef CHARGE
 }
 
 } // namespace hashos::wasm

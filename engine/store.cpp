@@ -175,6 +175,7 @@ Result<Instance*> Store::instantiate(const ValidModule& valid, std::span<const E
         code.push_back(function->m_code);
     CompileContext context {
         *instance.m_module, &instance, instance.m_functions, code, instance.m_tables, instance.m_memories, instance.m_globals, type_ids,
+        m_fuel_metering,
     };
     for (uint32_t i = 0; i < module.functions.size(); ++i)
         TRY(compile_function(context, i, *instance.m_code[i]));

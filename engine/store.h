@@ -47,6 +47,13 @@ struct HostCall {
 
 using HostCallback = std::function<HostOutcome(HostCall&)>;
 
+// Whether compiled code charges fuel (see Thread::run).
+enum class FuelMetering : uint8_t {
+    On,  // the default: loop iterations and calls are charged, so run(fuel) can preempt any loop
+    Off, // no accounting in the code at all, so it never stops OutOfFuel: for trusted code and
+         // for measuring what metering costs (bench/engine)
+};
+
 // A function: either wasm code in an instance, or a host callback.
 class Function {
 public:
@@ -157,6 +164,10 @@ public:
     void set_memory_page_limit(uint32_t pages) { m_memory_page_limit = pages; }
     uint32_t memory_page_limit() const { return m_memory_page_limit; }
 
+    // Fuel metering of the code that instantiate() compiles from now on.
+    void set_fuel_metering(FuelMetering metering) { m_fuel_metering = metering; }
+    FuelMetering fuel_metering() const { return m_fuel_metering; }
+
     // Instantiates a module: checks imports (in module import order) against their declared
     // types ("unknown import" is the caller's to report; here: "incompatible import type"),
     // compiles the code, allocates tables/memories/globals, applies element and data segments
@@ -177,6 +188,7 @@ private:
     std::deque<std::unique_ptr<GlobalInstance>> m_globals;
     std::deque<std::unique_ptr<Instance>> m_instances;
     uint32_t m_memory_page_limit = k_max_pages;
+    FuelMetering m_fuel_metering = FuelMetering::On;
 };
 
 } // namespace hashos::wasm

@@ -13,7 +13,10 @@
 #error "SCALE must be defined by the build"
 #endif
 
+// bench/startup.c links several workloads into one module and renames their exports.
+#ifndef EXPORT_RUN
 #define EXPORT_RUN __attribute__((export_name("run")))
+#endif
 
 // A deterministic generator for input data (a 32-bit LCG: Numerical Recipes' constants).
 static inline uint32_t next_random(uint32_t* state)

@@ -1,0 +1,269 @@
+/* Messages and answers (include/hashos/message.h). */
+#include "hashos/message.h"
+
+#include <pb_decode.h>
+#include <pb_encode.h>
+
+#include "hashos/interface.h"
+
+/* Bodies up to this size are encoded on the stack; larger ones in a malloc'd buffer. */
+#define STACK_BODY_SIZE 512u
+#define INITIAL_INBOX_SIZE 1024u
+
+static hashos_inbox g_answers;
+static hashos_Error g_last_error;
+
+int32_t hashos_receive(hashos_inbox* inbox, const uint64_t* filter, uint32_t filter_len, uint32_t flags)
+{
+    for (;;) {
+        if (inbox->capacity < INITIAL_INBOX_SIZE) {
+            uint8_t* data = realloc(inbox->data, INITIAL_INBOX_SIZE);
+            if (!data)
+                return HASHOS_E_NO_MEMORY;
+            inbox->data = data;
+            inbox->capacity = INITIAL_INBOX_SIZE;
+        }
+        int32_t result = hashos_next_message(filter, filter_len, inbox->data, inbox->capacity, flags);
+        if (result != HASHOS_E_BUFFER_TOO_SMALL)
+            return result;
+        /* The header was written (the capacity is over 56): it tells the size needed. Nothing
+         * was consumed, so asking again gets the same event. */
+        uint32_t needed = HASHOS_EVENT_HEADER_SIZE + hashos_inbox_event(inbox)->body_len;
+        uint8_t* data = realloc(inbox->data, needed);
+        if (!data)
+            return HASHOS_E_NO_MEMORY;
+        inbox->data = data;
+        inbox->capacity = needed;
+    }
+}
+
+void hashos_inbox_free(hashos_inbox* inbox)
+{
+    free(inbox->data);
+    inbox->data = NULL;
+    inbox->capacity = 0;
+}
+
+/* The body for `method` and `message` (NULL fields: an empty message), with the method number
+ * first when `method` is not 0 (answers have none). `*out` is `stack` or a malloc'd buffer. */
+static int32_t encode_body(uint32_t method, const pb_msgdesc_t* fields, const void* message,
+    uint8_t stack[STACK_BODY_SIZE], uint8_t** out, uint32_t* out_size)
+{
+    size_t message_size = 0;
+    if (fields && !pb_get_encoded_size(&message_size, fields, message))
+        return HASHOS_E_ENCODE;
+    uint8_t prefix[5];
+    pb_ostream_t prefix_stream = pb_ostream_from_buffer(prefix, sizeof(prefix));
+    if (method && !pb_encode_varint(&prefix_stream, method))
+        return HASHOS_E_ENCODE;
+    size_t total = prefix_stream.bytes_written + message_size;
+    if (total > HASHOS_MAX_BODY_SIZE)
+        return HASHOS_E_TOO_LARGE;
+    uint8_t* body = total <= STACK_BODY_SIZE ? stack : malloc(total);
+    if (!body)
+        return HASHOS_E_NO_MEMORY;
+    memcpy(body, prefix, prefix_stream.bytes_written);
+    pb_ostream_t stream = pb_ostream_from_buffer(body + prefix_stream.bytes_written, message_size);
+    /* Callbacks run a second time here; one that writes a different size fails the encode. */
+    if (fields && (!pb_encode(&stream, fields, message) || stream.bytes_written != message_size)) {
+        if (body != stack)
+            free(body);
+        return HASHOS_E_ENCODE;
+    }
+    *out = body;
+    *out_size = (uint32_t)total;
+    return HASHOS_OK;
+}
+
+int32_t hashos_send(const uint8_t* interface_hash, uint32_t method, const pb_msgdesc_t* request_fields,
+    const void* request, uint32_t flags, uint64_t* out_id)
+{
+    uint8_t stack[STACK_BODY_SIZE];
+    uint8_t* body;
+    uint32_t size;
+    int32_t status = encode_body(method, request_fields, request, stack, &body, &size);
+    if (status != HASHOS_OK)
+        return status;
+    status = hashos_emit_message(interface_hash, body, size, flags, out_id);
+    if (body != stack)
+        free(body);
+    return status;
+}
+
+/* The status for an ERROR_ANSWER event: its code, with the text kept for hashos_last_error(). */
+static int32_t error_answer_status(const hashos_event* event)
+{
+    hashos_Error error = hashos_Error_init_zero;
+    pb_istream_t stream = pb_istream_from_buffer(hashos_event_body(event), event->body_len);
+    if (!pb_decode(&stream, hashos_Error_fields, &error)) {
+        error.code = hashos_ErrorCode_ERROR_CODE_INTERNAL;
+        memcpy(error.message, "the error answer did not decode as hashos.Error", 48);
+    }
+    if (error.code <= 0)
+        error.code = hashos_ErrorCode_ERROR_CODE_INTERNAL;
+    g_last_error = error;
+    return (int32_t)error.code;
+}
+
+int32_t hashos_answer_status(const hashos_event* event, const pb_msgdesc_t* response_fields, void* response)
+{
+    if (event->kind == HASHOS_EVENT_ERROR_ANSWER)
+        return error_answer_status(event);
+    if (response_fields && response) {
+        pb_istream_t stream = pb_istream_from_buffer(hashos_event_body(event), event->body_len);
+        if (!pb_decode(&stream, response_fields, response))
+            return HASHOS_E_DECODE;
+    }
+    return HASHOS_OK;
+}
+
+int32_t hashos_wait(uint64_t message_id, const pb_msgdesc_t* response_fields, void* response)
+{
+    int32_t result = hashos_receive(&g_answers, &message_id, 1, HASHOS_NEXT_BLOCK);
+    if (result < 0)
+        return result;
+    return hashos_answer_status(hashos_inbox_event(&g_answers), response_fields, response);
+}
+
+int32_t hashos_call(const uint8_t* interface_hash, uint32_t method, const pb_msgdesc_t* request_fields,
+    const void* request, const pb_msgdesc_t* response_fields, void* response, uint32_t flags)
+{
+    uint64_t id = 0;
+    int32_t status = hashos_send(interface_hash, method, request_fields, request,
+        flags | HASHOS_EMIT_ANSWER_WANTED, &id);
+    if (status != HASHOS_OK)
+        return status;
+    return hashos_wait(id, response_fields, response);
+}
+
+const hashos_Error* hashos_last_error(void) { return &g_last_error; }
+
+const char* hashos_status_name(int32_t status)
+{
+    switch (status) {
+    case HASHOS_OK: return "ok";
+    case HASHOS_E_BAD_POINTER: return "HASHOS_E_BAD_POINTER";
+    case HASHOS_E_INVALID: return "HASHOS_E_INVALID";
+    case HASHOS_E_NO_HANDLER: return "HASHOS_E_NO_HANDLER";
+    case HASHOS_E_DENIED: return "HASHOS_E_DENIED";
+    case HASHOS_E_QUEUE_FULL: return "HASHOS_E_QUEUE_FULL";
+    case HASHOS_E_UNKNOWN_MESSAGE: return "HASHOS_E_UNKNOWN_MESSAGE";
+    case HASHOS_E_LIMIT: return "HASHOS_E_LIMIT";
+    case HASHOS_E_WOULD_BLOCK: return "HASHOS_E_WOULD_BLOCK";
+    case HASHOS_E_TOO_LARGE: return "HASHOS_E_TOO_LARGE";
+    case HASHOS_E_BUFFER_TOO_SMALL: return "HASHOS_E_BUFFER_TOO_SMALL";
+    case HASHOS_E_ENCODE: return "HASHOS_E_ENCODE";
+    case HASHOS_E_DECODE: return "HASHOS_E_DECODE";
+    case HASHOS_E_NO_MEMORY: return "HASHOS_E_NO_MEMORY";
+    case hashos_ErrorCode_ERROR_CODE_CANCELLED: return "CANCELLED";
+    case hashos_ErrorCode_ERROR_CODE_INVALID_ARGUMENT: return "INVALID_ARGUMENT";
+    case hashos_ErrorCode_ERROR_CODE_NOT_FOUND: return "NOT_FOUND";
+    case hashos_ErrorCode_ERROR_CODE_ALREADY_EXISTS: return "ALREADY_EXISTS";
+    case hashos_ErrorCode_ERROR_CODE_PERMISSION_DENIED: return "PERMISSION_DENIED";
+    case hashos_ErrorCode_ERROR_CODE_RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
+    case hashos_ErrorCode_ERROR_CODE_UNIMPLEMENTED: return "UNIMPLEMENTED";
+    case hashos_ErrorCode_ERROR_CODE_INTERNAL: return "INTERNAL";
+    case hashos_ErrorCode_ERROR_CODE_UNAVAILABLE: return "UNAVAILABLE";
+    default: return status > 0 ? "error answer" : "unknown error";
+    }
+}
+
+int32_t hashos_request_from_event(const hashos_event* event, hashos_request* request)
+{
+    request->id = event->message_id;
+    request->sender = event->sender;
+    memcpy(request->interface_hash, event->interface_hash, HASHOS_INTERFACE_HASH_SIZE);
+    request->answer_wanted = (event->flags & HASHOS_EVENT_ANSWER_WANTED) != 0;
+    request->method = 0;
+    request->body = hashos_event_body(event);
+    request->body_len = 0;
+    pb_istream_t stream = pb_istream_from_buffer(hashos_event_body(event), event->body_len);
+    if (!pb_decode_varint32(&stream, &request->method) || request->method == 0)
+        return HASHOS_E_DECODE;
+    request->body = hashos_event_body(event) + (event->body_len - stream.bytes_left);
+    request->body_len = (uint32_t)stream.bytes_left;
+    return HASHOS_OK;
+}
+
+int32_t hashos_decode_request(const hashos_request* request, const pb_msgdesc_t* fields, void* out)
+{
+    pb_istream_t stream = pb_istream_from_buffer(request->body, request->body_len);
+    return pb_decode(&stream, fields, out) ? HASHOS_OK : HASHOS_E_DECODE;
+}
+
+int32_t hashos_answer(const hashos_request* request, const pb_msgdesc_t* fields, const void* response)
+{
+    if (!request->answer_wanted)
+        return HASHOS_OK;
+    uint8_t stack[STACK_BODY_SIZE];
+    uint8_t* body;
+    uint32_t size;
+    int32_t status = encode_body(0, fields, response, stack, &body, &size);
+    if (status != HASHOS_OK)
+        return status;
+    status = hashos_emit_answer(request->id, body, size, 0);
+    if (body != stack)
+        free(body);
+    return status;
+}
+
+int32_t hashos_answer_error(const hashos_request* request, hashos_ErrorCode code, const char* format, ...)
+{
+    if (!request->answer_wanted)
+        return HASHOS_OK;
+    hashos_Error error = hashos_Error_init_zero;
+    error.code = code;
+    va_list arguments;
+    va_start(arguments, format);
+    hashos_vformat(error.message, sizeof(error.message), format, arguments);
+    va_end(arguments);
+    uint8_t body[hashos_Error_size];
+    pb_ostream_t stream = pb_ostream_from_buffer(body, sizeof(body));
+    if (!pb_encode(&stream, hashos_Error_fields, &error))
+        return HASHOS_E_ENCODE;
+    return hashos_emit_answer(request->id, body, (uint32_t)stream.bytes_written, HASHOS_ANSWER_ERROR);
+}
+
+static const hashos_service* find_service(const hashos_service* services, uint32_t count, const uint8_t* hash)
+{
+    for (uint32_t i = 0; i < count; ++i) {
+        if (memcmp(services[i].interface_hash, hash, HASHOS_INTERFACE_HASH_SIZE) == 0)
+            return &services[i];
+    }
+    return NULL;
+}
+
+int32_t hashos_serve(const hashos_service* services, uint32_t count)
+{
+    for (uint32_t i = 0; i < count; ++i) {
+        int32_t status = hashos_interface_register(services[i].interface_hash);
+        if (status != HASHOS_OK)
+            return status;
+    }
+    hashos_inbox inbox = { 0 };
+    for (;;) {
+        int32_t result = hashos_receive(&inbox, NULL, 0, HASHOS_NEXT_BLOCK);
+        if (result < 0) {
+            hashos_inbox_free(&inbox);
+            return result;
+        }
+        const hashos_event* event = hashos_inbox_event(&inbox);
+        if (event->kind == HASHOS_EVENT_SENDER_EXITED) {
+            for (uint32_t i = 0; i < count; ++i) {
+                if (services[i].sender_exited)
+                    services[i].sender_exited(event->sender, services[i].context);
+            }
+            continue;
+        }
+        if (event->kind != HASHOS_EVENT_MESSAGE)
+            continue; /* an answer to a message sent without waiting for it: nobody asked */
+        hashos_request request;
+        const hashos_service* service = find_service(services, count, event->interface_hash);
+        if (hashos_request_from_event(event, &request) != HASHOS_OK)
+            hashos_answer_error(&request, hashos_ErrorCode_ERROR_CODE_INVALID_ARGUMENT, "no method number");
+        else if (!service)
+            hashos_answer_error(&request, hashos_ErrorCode_ERROR_CODE_UNIMPLEMENTED, "interface not served");
+        else
+            service->handle(&request, service->context);
+    }
+}
