@@ -10,8 +10,15 @@ int main(int argc, char** argv)
     // after this pass options they do not know up to the app.
     app.fallthrough();
     hashos::cli::add_data_dir_option(app);
+    // A usage error is one line on stderr, like every other hashos error.
+    app.failure_message([](const CLI::App*, const CLI::Error& error) {
+        return "hashos: " + std::string(error.what()) + " (see --help)\n";
+    });
     int exit_code = 0;
     hashos::cli::add_run_command(app, exit_code);
+    hashos::cli::add_boot_command(app, exit_code);
+    hashos::cli::add_interfaces_command(app, exit_code);
+    hashos::cli::add_perms_command(app, exit_code);
     hashos::cli::add_cid_command(app, exit_code);
     hashos::cli::add_add_command(app, exit_code);
     hashos::cli::add_cat_command(app, exit_code);

@@ -1,136 +1,87 @@
-// `hashos run FILE.wasm [--invoke NAME] [ARGS...]`: decode, validate, instantiate and run a
-// program with the engine, then print what the invoked export returned.
-// Not yet the kernel: programs may not import anything (the syscall ABI arrives with kernel/).
+// `hashos run CID|FILE [--allow NAME]... [--deny NAME]... [-- ARGS...]`: boots the kernel with
+// the native handlers, starts the program through the `process` interface (which asks whoever
+// handles `loader` for its bytes), waits for it and exits with its exit code. A FILE is added
+// to the block store first, so that the program has a CID like any other.
+// Exit codes: the program's own; 134 when it trapped or was killed; 125 when it could not be
+// started (one line on stderr says why).
 #include "cli/commands.h"
-#include "engine/instance.h"
-#include "engine/thread.h"
+#include "cli/kernel_setup.h"
 
 #include <fmt/core.h>
-#include <fmt/ranges.h>
 
-#include <charconv>
-#include <cstdint>
-#include <fstream>
-#include <iterator>
+#include <filesystem>
 #include <memory>
 
 namespace hashos::cli {
 
 namespace {
 
-using namespace hashos::wasm;
-
 struct RunOptions {
-    std::string path;
-    std::string invoke = "run";
-    std::vector<std::string> args;
+    std::string program;
+    std::vector<std::string> allow;
+    std::vector<std::string> deny;
+    std::vector<std::string> arguments;
 };
 
-Result<std::vector<uint8_t>> read_file(const std::string& path)
+// The program's CID and its name for humans: a file's stem, or none (the CID, shortened).
+struct Program {
+    store::Cid cid;
+    std::string name;
+};
+
+Result<Program> resolve(const std::string& text)
 {
-    std::ifstream file(path, std::ios::binary);
-    if (!file)
-        return Error(fmt::format("cannot open {}", path));
-    return std::vector<uint8_t>(std::istreambuf_iterator<char>(file), {});
+    std::error_code error;
+    if (std::filesystem::is_regular_file(text, error))
+        return Program { TRY(add_file(text)), std::filesystem::path(text).stem().string() };
+    auto cid = store::Cid::parse(text);
+    if (cid.is_error())
+        return Error(text + " is neither a file nor a CID (" + cid.error().message() + ")");
+    return Program { cid.value(), "" };
 }
 
-template<typename T>
-std::optional<T> parse_number(const std::string& text)
+int run(const RunOptions& options)
 {
-    T number {};
-    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
-    if (error != std::errc() || end != text.data() + text.size())
-        return std::nullopt;
-    return number;
-}
+    auto fail = [](const Error& error) {
+        fmt::print(stderr, "hashos run: {}\n", error.message());
+        return k_exit_not_started;
+    };
+    auto allowed = parse_interfaces(options.allow);
+    if (allowed.is_error())
+        return fail(allowed.error());
+    auto denied = parse_interfaces(options.deny);
+    if (denied.is_error())
+        return fail(denied.error());
+    auto program = resolve(options.program);
+    if (program.is_error())
+        return fail(program.error());
+    auto system = boot_system({});
+    if (system.is_error())
+        return fail(system.error());
+    auto& booted = *system.value();
 
-Result<Value> parse_argument(const std::string& text, ValType type)
-{
-    std::optional<Value> value;
-    switch (type) {
-    case ValType::I32:
-        if (auto number = parse_number<int64_t>(text); number && *number >= INT32_MIN && *number <= UINT32_MAX)
-            value = Value::from_u32(uint32_t(*number));
-        break;
-    case ValType::I64:
-        if (auto number = parse_number<int64_t>(text))
-            value = Value::from_i64(*number);
-        break;
-    case ValType::F32:
-        if (auto number = parse_number<float>(text))
-            value = Value::from_f32(*number);
-        break;
-    case ValType::F64:
-        if (auto number = parse_number<double>(text))
-            value = Value::from_f64(*number);
-        break;
-    default:
-        return Error(fmt::format("arguments of type {} cannot be given on the command line", name(type)));
+    std::string cid = program->cid.to_v1().to_string();
+    override_permissions(*booted, kernel::ProgramId(cid), allowed.value(), denied.value());
+    auto process = booted->start({ cid, program->name, options.arguments, kernel::SenderId(), std::nullopt });
+    if (process.is_error())
+        return fail(process.error());
+    auto status = booted->wait(process.value());
+    // Every line the program logged is out before hashos says how it ended.
+    booted.shutdown();
+    if (status.is_error())
+        return fail(status.error());
+    std::string name = program->name.empty() ? cid : program->name;
+    switch (status->kind) {
+    case kernel::ExitStatus::Kind::Exited:
+        return status->code;
+    case kernel::ExitStatus::Kind::Trapped:
+        fmt::print(stderr, "hashos run: {} trapped: {}\n", name, status->message);
+        return k_exit_abnormal;
+    case kernel::ExitStatus::Kind::Killed:
+        fmt::print(stderr, "hashos run: {} was killed: {}\n", name, status->message);
+        return k_exit_abnormal;
     }
-    if (!value)
-        return Error(fmt::format("argument '{}' is not a valid {}", text, name(type)));
-    return *value;
-}
-
-std::string format_value(Value value, ValType type)
-{
-    switch (type) {
-    case ValType::I32:
-        return fmt::format("{}", value.i32());
-    case ValType::I64:
-        return fmt::format("{}", value.i64());
-    case ValType::F32:
-        return fmt::format("{}", value.f32());
-    case ValType::F64:
-        return fmt::format("{}", value.f64());
-    default:
-        return value.is_null() ? "null" : fmt::format("{}:{:#x}", name(type), value.u64());
-    }
-}
-
-Result<void> run_program(const RunOptions& options)
-{
-    auto bytes = TRY(read_file(options.path));
-    auto module = TRY(decode(bytes));
-    if (!module.imports.empty()) {
-        const auto& import = module.imports.front();
-        return Error(fmt::format("the program imports {}.{}; this build runs only programs without imports",
-            import.module, import.name));
-    }
-    auto valid = TRY(validate(std::move(module)));
-
-    Store store;
-    auto* instance = TRY(store.instantiate(valid, {}));
-    Thread thread(store);
-    if (auto* start = instance->start_function()) {
-        if (thread.call(start, {}) != RunState::Finished)
-            return Error(fmt::format("start function: {}", thread.trap_message()));
-    }
-
-    auto exported = instance->find_export(options.invoke);
-    if (!exported || exported->kind != ExternKind::Function)
-        return Error(fmt::format("the program exports no function named '{}'", options.invoke));
-    Function* function = exported->function;
-    const auto& type = function->type();
-    if (options.args.size() != type.params.size())
-        return Error(fmt::format("{} takes {} argument(s), {} given", options.invoke, type.params.size(), options.args.size()));
-    std::vector<Value> args;
-    for (size_t i = 0; i < options.args.size(); ++i)
-        args.push_back(TRY(parse_argument(options.args[i], type.params[i])));
-
-    switch (thread.call(function, args)) {
-    case RunState::Finished:
-        break;
-    case RunState::Trapped:
-        return Error(fmt::format("{} trapped: {}", options.invoke, thread.trap_message()));
-    default:
-        return Error(fmt::format("{} stopped without finishing", options.invoke));
-    }
-    std::string printed;
-    for (size_t i = 0; i < type.results.size(); ++i)
-        printed += (i ? " " : "") + format_value(thread.results()[i], type.results[i]);
-    fmt::print("{}({}) = {}\n", options.invoke, fmt::join(options.args, ", "), printed);
-    return {};
+    return k_exit_abnormal;
 }
 
 } // namespace
@@ -138,17 +89,12 @@ Result<void> run_program(const RunOptions& options)
 void add_run_command(CLI::App& app, int& exit_code)
 {
     auto options = std::make_shared<RunOptions>();
-    auto* command = app.add_subcommand("run", "Run a WebAssembly program and print what it returns");
-    command->add_option("program", options->path, "Path of the .wasm file")->required()->check(CLI::ExistingFile);
-    command->add_option("--invoke", options->invoke, "Exported function to call")->capture_default_str();
-    command->add_option("args", options->args, "Arguments of the function");
-    command->callback([options, &exit_code] {
-        auto result = run_program(*options);
-        if (result.is_error()) {
-            fmt::print(stderr, "hashos: {}: {}\n", options->path, result.error().message());
-            exit_code = 1;
-        }
-    });
+    auto* command = app.add_subcommand("run", "Boot the kernel and run a program (its CID, or a .wasm file added to the store)");
+    command->add_option("program", options->program, "The program's CID, or a .wasm file")->required();
+    command->add_option("--allow", options->allow, "Let the program use this interface (name or hash), for this run; repeatable");
+    command->add_option("--deny", options->deny, "Refuse the program this interface (name or hash), for this run; repeatable");
+    command->add_option("arguments", options->arguments, "Arguments for the program, after --");
+    command->callback([options, &exit_code] { exit_code = run(*options); });
 }
 
 } // namespace hashos::cli

@@ -22,7 +22,8 @@
 //
 // Peepholes, all local to the last emitted instruction and never across a label:
 //  - a single-result instruction followed by local.set/tee writes the local directly;
-//  - an i32 comparison (or i32.eqz) followed by br_if/if becomes one compare-and-jump;
+//  - an i32 or i64 comparison (or eqz) followed by br_if/if becomes one compare-and-jump;
+//  - two copies in a row become one Copy2;
 //  - an i32.add followed by a load or store that takes its result as the address becomes one
 //    indexed access (runtime::Op::NAME##Indexed).
 //
@@ -87,7 +88,7 @@ struct Control {
 
 // A condition a conditional jump tests, as one of the fused compare-and-jump ops.
 struct Condition {
-    Op jump = Op::JumpIf; // JumpIf, JumpUnless, JumpIfI32Eqz (one operand) or JumpIfI32<cmp> (two)
+    Op jump = Op::JumpIf; // JumpIf, JumpUnless, JumpIfI32Eqz, JumpIfI64Eqz/Nez (one operand) or a compare (two)
     uint32_t a = 0;
     uint32_t b = 0;
 };
@@ -98,9 +99,13 @@ bool has_two_operands(Op jump)
     case Op::JumpIf:
     case Op::JumpUnless:
     case Op::JumpIfI32Eqz:
+    case Op::JumpIfI64Eqz:
+    case Op::JumpIfI64Nez:
     case Op::JumpIfLoop:
     case Op::JumpUnlessLoop:
     case Op::JumpIfI32EqzLoop:
+    case Op::JumpIfI64EqzLoop:
+    case Op::JumpIfI64NezLoop:
         return false;
     default:
         return true;
@@ -123,6 +128,18 @@ Condition inverse(Condition condition)
     case Op::JumpIfI32LeS: condition.jump = Op::JumpIfI32GtS; break;
     case Op::JumpIfI32GtU: condition.jump = Op::JumpIfI32LeU; break;
     case Op::JumpIfI32LeU: condition.jump = Op::JumpIfI32GtU; break;
+    case Op::JumpIfI64Eqz: condition.jump = Op::JumpIfI64Nez; break;
+    case Op::JumpIfI64Nez: condition.jump = Op::JumpIfI64Eqz; break;
+    case Op::JumpIfI64Eq: condition.jump = Op::JumpIfI64Ne; break;
+    case Op::JumpIfI64Ne: condition.jump = Op::JumpIfI64Eq; break;
+    case Op::JumpIfI64LtS: condition.jump = Op::JumpIfI64GeS; break;
+    case Op::JumpIfI64GeS: condition.jump = Op::JumpIfI64LtS; break;
+    case Op::JumpIfI64LtU: condition.jump = Op::JumpIfI64GeU; break;
+    case Op::JumpIfI64GeU: condition.jump = Op::JumpIfI64LtU; break;
+    case Op::JumpIfI64GtS: condition.jump = Op::JumpIfI64LeS; break;
+    case Op::JumpIfI64LeS: condition.jump = Op::JumpIfI64GtS; break;
+    case Op::JumpIfI64GtU: condition.jump = Op::JumpIfI64LeU; break;
+    case Op::JumpIfI64LeU: condition.jump = Op::JumpIfI64GtU; break;
     default: break;
     }
     return condition;
@@ -132,6 +149,7 @@ Condition inverse(Condition condition)
 std::optional<Op> fused_jump(Op compare)
 {
     switch (compare) {
+    case Op::I32Eqz: return Op::JumpIfI32Eqz;
     case Op::I32Eq: return Op::JumpIfI32Eq;
     case Op::I32Ne: return Op::JumpIfI32Ne;
     case Op::I32LtS: return Op::JumpIfI32LtS;
@@ -142,6 +160,17 @@ std::optional<Op> fused_jump(Op compare)
     case Op::I32LeU: return Op::JumpIfI32LeU;
     case Op::I32GeS: return Op::JumpIfI32GeS;
     case Op::I32GeU: return Op::JumpIfI32GeU;
+    case Op::I64Eqz: return Op::JumpIfI64Eqz;
+    case Op::I64Eq: return Op::JumpIfI64Eq;
+    case Op::I64Ne: return Op::JumpIfI64Ne;
+    case Op::I64LtS: return Op::JumpIfI64LtS;
+    case Op::I64LtU: return Op::JumpIfI64LtU;
+    case Op::I64GtS: return Op::JumpIfI64GtS;
+    case Op::I64GtU: return Op::JumpIfI64GtU;
+    case Op::I64LeS: return Op::JumpIfI64LeS;
+    case Op::I64LeU: return Op::JumpIfI64LeU;
+    case Op::I64GeS: return Op::JumpIfI64GeS;
+    case Op::I64GeU: return Op::JumpIfI64GeU;
     default: return std::nullopt;
     }
 }
@@ -197,6 +226,12 @@ private:
         return m_last;
     }
     void unit(uint32_t value) { m_code.push_back(value); }
+    void set_handler(size_t at, Op op)
+    {
+        uint64_t bits = reinterpret_cast<uintptr_t>(m_handlers[size_t(op)]);
+        m_code[at] = uint32_t(bits);
+        m_code[at + 1] = uint32_t(bits >> 32);
+    }
     void pointer(const void* value)
     {
         uint64_t bits = reinterpret_cast<uintptr_t>(value);
@@ -269,8 +304,17 @@ private:
         while (m_stack.size() > height)
             pop();
     }
+    // Two copies in a row (locals shuffled, values materialised together) become one Copy2.
     void emit_copy(uint32_t to, uint32_t from)
     {
+        if (last_is(Op::Copy)) {
+            set_handler(m_last, Op::Copy2);
+            m_last_op = Op::Copy2;
+            m_last_writes_slot = false; // its unit 2 is not the slot it writes last
+            unit(to);
+            unit(from);
+            return;
+        }
         begin(Op::Copy, true);
         unit(to);
         unit(from);
@@ -502,8 +546,8 @@ Condition Compiler::take_condition(uint32_t slot)
     Condition condition { Op::JumpIf, slot, 0 };
     if (m_last == k_none || !m_last_writes_slot || !is_stack(slot) || m_code[m_last + 2] != slot)
         return condition;
-    if (m_last_op == Op::I32Eqz) {
-        condition = { Op::JumpIfI32Eqz, m_code[m_last + 3], 0 };
+    if (m_last_op == Op::I32Eqz || m_last_op == Op::I64Eqz) {
+        condition = { *fused_jump(m_last_op), m_code[m_last + 3], 0 };
     } else if (auto jump = fused_jump(m_last_op)) {
         condition = { *jump, m_code[m_last + 3], m_code[m_last + 4] };
     } else {
@@ -630,13 +674,18 @@ void Compiler::compile_local_set(uint32_t local, bool tee)
     pop();
     if (fold) {
         m_code[m_last + 2] = local;
+        // The patched instruction wrote a local, not the slot a later peephole looks for.
+        m_last = k_none;
     } else {
         materialize_local(local);
-        if (value != local)
+        if (value != local) {
             emit_copy(local, value);
+            // Still the last instruction for the Copy2 peephole, but not as a write of `value`.
+            m_last_writes_slot = false;
+        } else {
+            m_last = k_none;
+        }
     }
-    // The copy or patched instruction wrote a local, not the slot a later peephole looks for.
-    m_last = k_none;
     if (tee)
         push_local(local);
 }

@@ -182,6 +182,10 @@ RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const
 op_Copy: // dst, src
     S(2) = S(3);
     NEXT(4);
+op_Copy2: // dst, src, dst2, src2
+    S(2) = S(3);
+    S(4) = S(5);
+    NEXT(6);
 op_Const32: // dst, imm32
     S(2).bits = pc[3];
     NEXT(4);
@@ -222,6 +226,18 @@ op_JumpLoop: // rel, cost
     JUMP_IF_COMPARE(JumpIfI32LeU, uint32_t, <=)
     JUMP_IF_COMPARE(JumpIfI32GeS, int32_t, >=)
     JUMP_IF_COMPARE(JumpIfI32GeU, uint32_t, >=)
+    JUMP_IF(JumpIfI64Eqz, S(2).u64() == 0, 1)   // a, rel
+    JUMP_IF(JumpIfI64Nez, S(2).u64() != 0, 1)   // a, rel
+    JUMP_IF_COMPARE(JumpIfI64Eq, uint64_t, ==)
+    JUMP_IF_COMPARE(JumpIfI64Ne, uint64_t, !=)
+    JUMP_IF_COMPARE(JumpIfI64LtS, int64_t, <)
+    JUMP_IF_COMPARE(JumpIfI64LtU, uint64_t, <)
+    JUMP_IF_COMPARE(JumpIfI64GtS, int64_t, >)
+    JUMP_IF_COMPARE(JumpIfI64GtU, uint64_t, >)
+    JUMP_IF_COMPARE(JumpIfI64LeS, int64_t, <=)
+    JUMP_IF_COMPARE(JumpIfI64LeU, uint64_t, <=)
+    JUMP_IF_COMPARE(JumpIfI64GeS, int64_t, >=)
+    JUMP_IF_COMPARE(JumpIfI64GeU, uint64_t, >=)
 #undef JUMP_IF_COMPARE
 #undef JUMP_IF
 

@@ -32,7 +32,19 @@ namespace hashos::wasm::runtime {
     X(JumpIfI32LeS)   /* a, b, rel */                                         \
     X(JumpIfI32LeU)   /* a, b, rel */                                         \
     X(JumpIfI32GeS)   /* a, b, rel */                                         \
-    X(JumpIfI32GeU)   /* a, b, rel */
+    X(JumpIfI32GeU)   /* a, b, rel */                                         \
+    X(JumpIfI64Eqz)   /* a, rel */                                            \
+    X(JumpIfI64Nez)   /* a, rel */                                            \
+    X(JumpIfI64Eq)    /* a, b, rel */                                         \
+    X(JumpIfI64Ne)    /* a, b, rel */                                         \
+    X(JumpIfI64LtS)   /* a, b, rel */                                         \
+    X(JumpIfI64LtU)   /* a, b, rel */                                         \
+    X(JumpIfI64GtS)   /* a, b, rel */                                         \
+    X(JumpIfI64GtU)   /* a, b, rel */                                         \
+    X(JumpIfI64LeS)   /* a, b, rel */                                         \
+    X(JumpIfI64LeU)   /* a, b, rel */                                         \
+    X(JumpIfI64GeS)   /* a, b, rel */                                         \
+    X(JumpIfI64GeU)   /* a, b, rel */
 
 // The loads and stores of the opcode table; each has a twin named NAME##Indexed whose address
 // operand is two slots added as i32 (the `i32.add` that so often computes an address, fused):
@@ -46,6 +58,7 @@ namespace hashos::wasm::runtime {
 
 #define HASHOS_RUNTIME_INTERNAL_OPS(X)                                        \
     X(Copy)           /* dst, src */                                          \
+    X(Copy2)          /* dst, src, dst2, src2: two copies, in that order */   \
     X(Const32)        /* dst, imm32 (zero-extended) */                        \
     X(Const64)        /* dst, imm64 */                                        \
     X(Jump)           /* rel */                                               \

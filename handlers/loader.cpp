@@ -82,7 +82,7 @@ std::variant<std::vector<uint8_t>, LoadFailure> LoaderHandler::load(std::string_
         NotingSource source(m_store);
         auto fail = [&](const Error& error) {
             missing = source.missing();
-            return LoadFailure { kernel::ErrorCode::NotFound, "loader: " + cid.to_string() + ": " + error.message() };
+            return LoadFailure { kernel::ErrorCode::NotFound, "loader: " + error.message() };
         };
         // The root states the size: refuse early rather than read gigabytes.
         auto size = store::file_size(source, cid);
@@ -110,7 +110,7 @@ std::variant<std::vector<uint8_t>, LoadFailure> LoaderHandler::load(std::string_
     if (!missing || !m_fetch)
         return first;
     if (auto fetched = m_fetch(cid, m_store); fetched.is_error())
-        return LoadFailure { kernel::ErrorCode::NotFound, "loader: " + cid.to_string() + ": " + fetched.error().message() };
+        return LoadFailure { kernel::ErrorCode::NotFound, "loader: " + fetched.error().message() };
     return read();
 }
 

@@ -6,6 +6,8 @@
 
 #include "kernel/handler.h"
 
+#include <span>
+
 namespace hashos::handlers {
 
 class RandomHandler final : public kernel::Handler {

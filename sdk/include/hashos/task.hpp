@@ -16,23 +16,35 @@ class Task;
 
 namespace detail {
 
+// Not from the usual design: await_suspend returns void or bool, never the next coroutine
+// (symmetric transfer), because clang lowers that to a tail call, which needs the wasm tail-call
+// feature the engine does not have yet. So a task that finishes while its awaiter is still in
+// await_suspend tells it through `finished`, and one that finishes later resumes it directly.
+// For the same reason a coroutine body never resumes or destroys a frame through the builtins:
+// LLVM 14 turns such a call just before a suspension into a tail call. It calls these functions,
+// which it cannot see through.
+[[gnu::noinline]] inline void resume(std::coroutine_handle<> handle) { handle.resume(); }
+[[gnu::noinline]] inline void destroy(std::coroutine_handle<> handle) { handle.destroy(); }
+
 struct PromiseBase {
     std::coroutine_handle<> continuation;
     bool detached = false;
+    bool finished = false;
+    bool awaiter_suspending = false;
 
     std::suspend_always initial_suspend() noexcept { return {}; }
 
     struct FinalAwaiter {
         bool await_ready() noexcept { return false; }
         template <class Promise>
-        std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> finished) noexcept
+        void await_suspend(std::coroutine_handle<Promise> done) noexcept
         {
-            PromiseBase& promise = finished.promise();
-            if (promise.continuation)
-                return promise.continuation;
+            PromiseBase& promise = done.promise();
+            promise.finished = true;
             if (promise.detached)
-                finished.destroy();
-            return std::noop_coroutine();
+                destroy(done);
+            else if (promise.continuation && !promise.awaiter_suspending)
+                resume(promise.continuation);
         }
         void await_resume() noexcept { }
     };
@@ -73,10 +85,14 @@ public:
 
     // Awaiting a task starts it; the awaiter resumes when it finishes, with its value.
     bool await_ready() const noexcept { return false; }
-    std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept
+    bool await_suspend(std::coroutine_handle<> awaiting) noexcept
     {
-        m_handle.promise().continuation = awaiting;
-        return m_handle;
+        auto& promise = m_handle.promise();
+        promise.continuation = awaiting;
+        promise.awaiter_suspending = true;
+        detail::resume(m_handle);
+        promise.awaiter_suspending = false;
+        return !promise.finished; // finished already: the awaiter goes on without suspending
     }
     T await_resume() noexcept
     {
@@ -90,7 +106,7 @@ public:
         Handle handle = m_handle;
         m_handle = {};
         handle.promise().detached = true;
-        handle.resume();
+        detail::resume(handle);
     }
 
 private:
