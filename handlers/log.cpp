@@ -6,6 +6,7 @@
 #include <asio/post.hpp>
 
 #include <cerrno>
+#include <cstring>
 #include <unistd.h>
 
 namespace hashos::handlers {
@@ -158,12 +159,17 @@ kernel::Delivery LogHandler::deliver(kernel::Message&& message)
         answer_message(taken, malformed_request("log", decoded.error().message()));
         return kernel::Delivery::Accepted;
     }
-    if (write_request.level > hashos_log_Level_LEVEL_ERROR) {
+    // nanopb stores whatever number arrived; in C++ an enum holding a number outside its values
+    // may not even be read, so it is read as the integer it is.
+    uint32_t level_number;
+    static_assert(sizeof(level_number) == sizeof(write_request.level));
+    std::memcpy(&level_number, &write_request.level, sizeof(level_number));
+    if (level_number > hashos_log_Level_LEVEL_ERROR) {
         answer_message(taken, kernel::Answer::error(kernel::ErrorCode::InvalidArgument,
-            "log: level " + std::to_string(int(write_request.level)) + " is not a Level"));
+            "log: level " + std::to_string(level_number) + " is not a Level"));
         return kernel::Delivery::Accepted;
     }
-    auto level = write_request.level == hashos_log_Level_LEVEL_UNSPECIFIED ? LogLevel::Info : LogLevel(write_request.level);
+    auto level = level_number == hashos_log_Level_LEVEL_UNSPECIFIED ? LogLevel::Info : LogLevel(level_number);
     asio::post(m_strand, [self = shared_from_this(), message = std::move(taken), level, text = std::move(text.value())] {
         self->write(message, level, text);
     });
