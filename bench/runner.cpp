@@ -8,7 +8,7 @@
 //       code contains no fuel accounting at all.
 //   hashos-bench --startup FILE.wasm [COUNT]
 //       decodes, validates, instantiates and runs `run` COUNT times (default 2000), each in a new
-//       Store, and prints the mean microseconds per spawn.
+//       Store, and prints the mean CPU microseconds per spawn.
 //
 // CPU time is what bench/engine compares: the machine is shared, and wall time there measures
 // the neighbours as much as the engine.
@@ -80,12 +80,12 @@ int measure_startup(std::span<const uint8_t> bytes, int count)
 {
     if (auto first = spawn_and_run(bytes, FuelMetering::On); first.is_error())
         return fail(first.error().message());
-    double start = wall_seconds();
+    double start = cpu_seconds();
     for (int i = 0; i < count; ++i) {
         if (auto result = spawn_and_run(bytes, FuelMetering::On); result.is_error())
             return fail(result.error().message());
     }
-    std::printf("%.1f\n", (wall_seconds() - start) / count * 1e6);
+    std::printf("%.1f\n", (cpu_seconds() - start) / count * 1e6);
     return 0;
 }
 

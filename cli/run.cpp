@@ -4,7 +4,9 @@
 // to the block store first, so that the program has a CID like any other.
 // Exit codes: the program's own; 134 when it trapped or was killed; 125 when it could not be
 // started (one line on stderr says why).
+// With `--invoke NAME`, the engine alone calls one export of FILE instead (cli/invoke.h).
 #include "cli/commands.h"
+#include "cli/invoke.h"
 #include "cli/kernel_setup.h"
 
 #include <fmt/core.h>
@@ -21,6 +23,7 @@ struct RunOptions {
     std::vector<std::string> allow;
     std::vector<std::string> deny;
     std::vector<std::string> arguments;
+    std::string invoke;
 };
 
 // The program's CID and its name for humans: a file's stem, or none (the CID, shortened).
@@ -42,6 +45,14 @@ Result<Program> resolve(const std::string& text)
 
 int run(const RunOptions& options)
 {
+    if (!options.invoke.empty()) {
+        auto invoked = invoke_export(options.program, options.invoke, options.arguments);
+        if (invoked.is_error()) {
+            fmt::print(stderr, "hashos run: {}: {}\n", options.program, invoked.error().message());
+            return 1;
+        }
+        return 0;
+    }
     auto fail = [](const Error& error) {
         fmt::print(stderr, "hashos run: {}\n", error.message());
         return k_exit_not_started;
@@ -94,6 +105,7 @@ void add_run_command(CLI::App& app, int& exit_code)
     command->add_option("--allow", options->allow, "Let the program use this interface (name or hash), for this run; repeatable");
     command->add_option("--deny", options->deny, "Refuse the program this interface (name or hash), for this run; repeatable");
     command->add_option("arguments", options->arguments, "Arguments for the program, after --");
+    command->add_option("--invoke", options->invoke, "Without the kernel: call this export of a .wasm file with the arguments and print its results");
     command->callback([options, &exit_code] { exit_code = run(*options); });
 }
 

@@ -23,7 +23,7 @@
 // Peepholes, all local to the last emitted instruction and never across a label:
 //  - a single-result instruction followed by local.set/tee writes the local directly;
 //  - an i32 or i64 comparison (or eqz) followed by br_if/if becomes one compare-and-jump;
-//  - two copies in a row become one Copy2;
+//  - two copies in a row become one Copy2, an i32.add of an i32.add's result one I32Add3;
 //  - an i32.add followed by a load or store that takes its result as the address becomes one
 //    indexed access (runtime::Op::NAME##Indexed).
 //
@@ -703,6 +703,21 @@ void Compiler::compile_numeric(Op op)
     }
     uint32_t b = pop();
     uint32_t a = pop();
+    // (x + y) + z: the first sum lives only in the stack slot this add reads.
+    if (op == Op::I32Add && last_is(Op::I32Add) && m_last_writes_slot && is_stack(m_code[m_last + 2])
+        && (a == m_code[m_last + 2] || b == m_code[m_last + 2])) {
+        uint32_t x = m_code[m_last + 3];
+        uint32_t y = m_code[m_last + 4];
+        uint32_t z = a == m_code[m_last + 2] ? b : a;
+        m_code.resize(m_last);
+        uint32_t result = push();
+        begin(Op::I32Add3, true);
+        unit(result);
+        unit(x);
+        unit(y);
+        unit(z);
+        return;
+    }
     uint32_t result = push();
     begin(op, true);
     unit(result);

@@ -9,8 +9,10 @@
 // recurse on the C++ stack: a wasm call pushes a Frame and continues in the same loop.
 //
 // Fuel: about one unit per wasm instruction, charged in bulk, never per instruction. A call
-// charges the callee's instructions outside loops; a loop header (passed on entry and on every
-// back-edge) charges the loop's own instructions; a host call charges one. Code between two
+// charges the callee's instructions outside loops; a loop's own instructions are charged by its
+// header when the loop is entered and by the back-edge jump (a ...Loop op) on every further
+// iteration, so an iteration pays no dispatch for its fuel; a host call charges one. Code compiled
+// with FuelMetering::Off has none of these charges (entry costs are zero). Code between two
 // charge points runs without a check, since straight-line code and forward branches cannot run
 // without bound. A charge larger than the fuel left stops the run (OutOfFuel) and the leftover is
 // carried into the next run(), so a run never overdraws, a charge larger than a slice is paid
@@ -182,6 +184,9 @@ RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const
 op_Copy: // dst, src
     S(2) = S(3);
     NEXT(4);
+op_I32Add3: // dst, a, b, c
+    put(S(2), uint32_t(S(3).u32() + S(4).u32() + S(5).u32()));
+    NEXT(6);
 op_Copy2: // dst, src, dst2, src2
     S(2) = S(3);
     S(4) = S(5);

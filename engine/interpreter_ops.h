@@ -3,8 +3,8 @@
 // Compiled code is a vector of 32-bit units. Every instruction starts with the address of its
 // handler (64 bits, two units: threaded dispatch with g++ labels-as-values), followed by its
 // operands in fixed-width units: slot numbers relative to the frame pointer (the frame holds
-// params, then locals, then the operand stack, so every operand's place is known at compile
-// time), immediates, relative branch offsets (in units, from the branching instruction's first
+// params, then locals, then the function's constants, then the operand stack, so every operand's
+// place is known at compile time), immediates, relative branch offsets (in units, from the branching instruction's first
 // unit) and 64-bit pointers to runtime objects (two units each).
 //
 // Ops are the rows of engine/opcodes.def (same name, same meaning; a numeric row reads its
@@ -59,6 +59,7 @@ namespace hashos::wasm::runtime {
 #define HASHOS_RUNTIME_INTERNAL_OPS(X)                                        \
     X(Copy)           /* dst, src */                                          \
     X(Copy2)          /* dst, src, dst2, src2: two copies, in that order */   \
+    X(I32Add3)        /* dst, a, b, c: a + b + c */                           \
     X(Const32)        /* dst, imm32 (zero-extended) */                        \
     X(Const64)        /* dst, imm64 */                                        \
     X(Jump)           /* rel */                                               \

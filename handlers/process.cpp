@@ -118,7 +118,9 @@ void ProcessManager::handle(kernel::Message message)
         return;
     }
     case hashos_process_Process_METHOD_List:
-        reply(list());
+        // Off the worker: a process that lists may be one whose spawn has not been entered yet
+        // (see name_of), and waiting for that must not hold a kernel worker.
+        m_loop.post_blocking([self = shared_from_this(), reply = std::move(reply)] { reply(self->list()); });
         return;
     default:
         reply(unknown_method("process", request->method));
@@ -297,7 +299,8 @@ kernel::Answer ProcessManager::list() const
 {
     std::vector<hashos_process_ProcessInfo> processes;
     {
-        std::lock_guard lock(m_lock);
+        std::unique_lock lock(m_lock);
+        m_spawned.wait_for(lock, std::chrono::seconds(1), [&] { return m_in_kernel == 0; });
         for (auto const& [id, entry] : m_entries) {
             if (entry.status)
                 continue;

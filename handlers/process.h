@@ -11,7 +11,7 @@
 //
 // Threads: every method from any thread except name_of, which may wait briefly for a spawn in
 // progress and so must not run on a kernel worker (the log handler calls it from the event
-// loop). Loading and spawning run on the event loop's blocking pool; answers come from there or
+// loop); List waits the same way, on the event loop's blocking pool. Loading and spawning run on the event loop's blocking pool; answers come from there or
 // from the io thread (exits).
 #pragma once
 

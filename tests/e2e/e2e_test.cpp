@@ -37,7 +37,7 @@ std::string read_text(const std::filesystem::path& path)
 size_t line_count(const std::string& text) { return size_t(std::count(text.begin(), text.end(), '\n')); }
 
 std::string program(const std::string& name) { return std::string(HASHOS_PROGRAMS_DIR) + "/" + name + ".wasm"; }
-std::string test_program(const std::string& name) { return std::string(HASHOS_E2E_WASM_DIR) + "/" + name + ".wasm"; }
+std::string test_program(const std::string& name) { return std::string(HASHOS_E2E_WASM_DIR) + "/e2e_" + name + ".wasm"; }
 
 class E2e : public ::testing::Test {
 protected:
@@ -126,8 +126,8 @@ TEST_F(E2e, ATrapIsOneLineAndCode134)
 {
     auto run = hashos({ "run", test_program("trap") });
     EXPECT_EQ(run.exit_code, 134);
-    EXPECT_EQ(run.out, "trap: info: about to trap\n");
-    EXPECT_TRUE(run.err.starts_with("hashos run: trap trapped: ")) << run.err;
+    EXPECT_EQ(run.out, "e2e_trap: info: about to trap\n");
+    EXPECT_TRUE(run.err.starts_with("hashos run: e2e_trap trapped: ")) << run.err;
     EXPECT_EQ(line_count(run.err), 1u) << run.err;
 }
 
@@ -136,7 +136,7 @@ TEST_F(E2e, DeniedInterfaceGetsAnErrorAnswerAndTheProgramGoesOn)
     EXPECT_EQ(hashos({ "run", test_program("random_user") }).exit_code, 0);
     auto denied = hashos({ "run", test_program("random_user"), "--deny", "random" });
     EXPECT_EQ(denied.exit_code, 4);
-    EXPECT_NE(denied.err.find("random_user: warning: random refused: program bafkrei"), std::string::npos) << denied.err;
+    EXPECT_NE(denied.err.find("e2e_random_user: warning: random refused: program bafkrei"), std::string::npos) << denied.err;
     // `--allow x --deny x` denies.
     EXPECT_EQ(hashos({ "run", "--allow", "random", "--deny", "random", test_program("random_user") }).exit_code, 4);
 }
@@ -147,7 +147,7 @@ TEST_F(E2e, AskingWithoutATerminalDenies)
     EXPECT_EQ(hashos({ "run", test_program("lister") }).exit_code, 4);
     auto allowed = hashos({ "run", "--allow", "process", test_program("lister") });
     EXPECT_EQ(allowed.exit_code, 0) << allowed.err;
-    EXPECT_EQ(allowed.out, "lister: info: 1 process(es) running\n");
+    EXPECT_EQ(allowed.out, "e2e_lister: info: 1 process(es) running\n");
 }
 
 TEST_F(E2e, SavedPermissionsApplyUntilReset)
