@@ -170,16 +170,18 @@ kernel::Delivery LogHandler::deliver(kernel::Message&& message)
         return kernel::Delivery::Accepted;
     }
     auto level = level_number == hashos_log_Level_LEVEL_UNSPECIFIED ? LogLevel::Info : LogLevel(level_number);
-    asio::post(m_strand, [self = shared_from_this(), message = std::move(taken), level, text = std::move(text.value())] {
-        self->write(message, level, text);
+    auto name = m_names(taken.sender, NameWait::No);
+    asio::post(m_strand, [self = shared_from_this(), message = std::move(taken), level, text = std::move(text.value()), name] {
+        self->write(message, level, text, name);
     });
     return kernel::Delivery::Accepted;
 }
 
-void LogHandler::write(const kernel::Message& message, LogLevel level, const std::string& text)
+void LogHandler::write(const kernel::Message& message, LogLevel level, const std::string& text, const std::optional<std::string>& name)
 {
     int fd = level >= LogLevel::Warning ? m_output.trouble_fd : m_output.ordinary_fd;
-    write_all(fd, format(m_names(message.sender), level, text));
+    auto known = name ? name : m_names(message.sender, NameWait::Yes);
+    write_all(fd, format(known.value_or("process " + std::to_string(message.sender.value())), level, text));
     answer_message(message, kernel::Answer::ok()); // WriteResponse has no fields: its encoding is empty
 }
 

@@ -6,7 +6,8 @@
 // escaped and invalid UTF-8 is replaced, so no program can forge another's prefix or drive the
 // terminal.
 //
-// Threads: deliver() decodes on the caller's thread and hands the write to one strand of the
+// Threads: deliver() decodes and names the sender on the caller's thread (while the sender
+// still exists; its entry may be gone by the time the line is written) and hands the write to one strand of the
 // event loop's blocking pool, so a full pipe never blocks a kernel worker and lines keep the
 // order in which they were sent; the answer, when one is wanted, follows the write.
 #pragma once
@@ -18,6 +19,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,8 +33,11 @@ struct LogOutput {
 
 enum class LogLevel : uint8_t { Debug = 1, Info = 2, Warning = 3, Error = 4 };
 
-// Who a sender is, for the prefix: "hello", or "process 12" for one it does not know.
-using NameLookup = std::function<std::string(kernel::SenderId)>;
+// Who a sender is, for the prefix: "hello", or "process 12" for one it does not know. With
+// NameWait::No it must not block, and returns nullopt when the answer is not known yet (a process
+// still being entered); with NameWait::Yes it may wait for it.
+enum class NameWait : uint8_t { No, Yes };
+using NameLookup = std::function<std::optional<std::string>(kernel::SenderId, NameWait)>;
 
 class LogHandler final : public kernel::Handler, public std::enable_shared_from_this<LogHandler> {
 public:
@@ -48,7 +53,7 @@ public:
     static std::string format(std::string_view name, LogLevel level, std::string_view text);
 
 private:
-    void write(const kernel::Message& message, LogLevel level, const std::string& text);
+    void write(const kernel::Message& message, LogLevel level, const std::string& text, const std::optional<std::string>& name);
 
     NameLookup m_names;
     LogOutput m_output;

@@ -325,13 +325,18 @@ kernel::Answer ProcessManager::list() const
     return kernel::Answer::ok(encode(hashos_process_ListResponse_fields, &response));
 }
 
-std::string ProcessManager::name_of(kernel::SenderId sender) const
+std::optional<std::string> ProcessManager::name_of(kernel::SenderId sender, NameWait wait) const
 {
     kernel::ProcessId process(sender.value());
     std::unique_lock lock(m_lock);
     // A process runs as soon as Kernel::spawn queues it, a moment before it is entered here:
-    // its first log line may beat its entry. Wait for the spawns in the kernel to finish.
-    m_spawned.wait_for(lock, std::chrono::seconds(1), [&] { return m_entries.contains(process) || m_in_kernel == 0; });
+    // its first log line may beat its entry. Then wait for the spawns in the kernel to finish.
+    auto known = [&] { return m_entries.contains(process) || m_in_kernel == 0; };
+    if (!known()) {
+        if (wait == NameWait::No)
+            return std::nullopt;
+        m_spawned.wait_for(lock, std::chrono::seconds(1), known);
+    }
     if (auto it = m_entries.find(process); it != m_entries.end())
         return it->second.name;
     return sender.is_null() ? "kernel" : "process " + std::to_string(sender.value());

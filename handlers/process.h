@@ -9,14 +9,15 @@
 // It also names senders for the log handler: "hello" for a process it started, else
 // "process 12".
 //
-// Threads: every method from any thread except name_of, which may wait briefly for a spawn in
-// progress and so must not run on a kernel worker (the log handler calls it from the event
-// loop); List waits the same way, on the event loop's blocking pool. Loading and spawning run on the event loop's blocking pool; answers come from there or
+// Threads: every method from any thread except name_of(…, NameWait::Yes), which may wait briefly
+// for a spawn in progress and so must not run on a kernel worker (the log handler calls it from
+// the event loop); List waits the same way, on the event loop's blocking pool. Loading and spawning run on the event loop's blocking pool; answers come from there or
 // from the io thread (exits).
 #pragma once
 
 #include "handlers/event_loop.h"
 #include "handlers/exit_watcher.h"
+#include "handlers/log.h"
 #include "kernel/kernel.h"
 
 #include <condition_variable>
@@ -62,7 +63,8 @@ public:
     void spawn(SpawnSpec spec, AnswerCallback done);
     void wait(kernel::SenderId waiter, kernel::ProcessId process, AnswerCallback done);
 
-    std::string name_of(kernel::SenderId sender) const;
+    // The LogHandler's NameLookup (handlers/log.h).
+    std::optional<std::string> name_of(kernel::SenderId sender, NameWait wait) const;
 
 private:
     struct Waiter {

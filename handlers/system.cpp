@@ -46,9 +46,9 @@ System::System(SystemConfig config)
 
     m_processes = std::make_shared<ProcessManager>(*m_kernel, m_loop,
         ProcessManager::Config { shipped(Shipped::Loader).hash, config.max_processes });
-    auto names = [processes = std::weak_ptr<ProcessManager>(m_processes)](kernel::SenderId sender) {
+    auto names = [processes = std::weak_ptr<ProcessManager>(m_processes)](kernel::SenderId sender, NameWait wait) {
         auto manager = processes.lock();
-        return manager ? manager->name_of(sender) : "process " + std::to_string(sender.value());
+        return manager ? manager->name_of(sender, wait) : std::nullopt;
     };
     // Registering fails only for an interface the user gave to a program: that program will
     // handle it instead.

@@ -109,6 +109,9 @@ std::optional<size_t> FetchSession::good_peer_from(size_t peer) const
 
 void FetchSession::report(size_t peer, PeerProblem::Kind kind, std::string message)
 {
+    // Requests already in flight to a peer that died or lied fail too: say so once.
+    if (m_standing[peer] != Standing::Good && kind != PeerProblem::Kind::Unhelpful)
+        return;
     if (kind == PeerProblem::Kind::Dead)
         m_standing[peer] = Standing::Dead;
     if (kind == PeerProblem::Kind::Dropped)

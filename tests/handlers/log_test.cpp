@@ -39,7 +39,11 @@ protected:
     {
         ASSERT_EQ(pipe2(m_ordinary, O_NONBLOCK), 0);
         ASSERT_EQ(pipe2(m_trouble, O_NONBLOCK), 0);
-        auto names = [](kernel::SenderId sender) { return sender.value() == 7 ? "hello" : "process " + std::to_string(sender.value()); };
+        auto names = [](kernel::SenderId sender, NameWait) -> std::optional<std::string> {
+            if (sender.value() == 7)
+                return "hello";
+            return std::nullopt;
+        };
         m_handler = std::make_shared<LogHandler>(m_loop, names, LogOutput { m_ordinary[1], m_trouble[1] });
     }
     void TearDown() override

@@ -148,8 +148,8 @@ TEST_F(SystemTest, NamesItsProcessesForTheLog)
     auto cid = m_store.add(read_program("exit_code"));
     auto process = m_system->start({ cid.to_string(), "", {}, {}, std::nullopt });
     ASSERT_FALSE(process.is_error());
-    EXPECT_EQ(m_system->processes().name_of(kernel::SenderId(process->value())), cid.to_string().substr(0, 14) + "…");
-    EXPECT_EQ(m_system->processes().name_of(kernel::SenderId(9999)), "process 9999");
+    EXPECT_EQ(m_system->processes().name_of(kernel::SenderId(process->value()), NameWait::No), cid.to_string().substr(0, 14) + "…");
+    EXPECT_EQ(m_system->processes().name_of(kernel::SenderId(9999), NameWait::Yes), "process 9999");
 }
 
 // The kernel's own `interface` handler reads requests as the generated encoders write them.
