@@ -46,9 +46,28 @@ void hashos_inbox_free(hashos_inbox* inbox)
 
 /* The body for `method` and `message` (NULL fields: an empty message), with the method number
  * first when `method` is not 0 (answers have none). `*out` is `stack` or a malloc'd buffer. */
+/* The common case: the body fits the caller's stack buffer, so encode once, straight into it. */
+static int encode_body_on_stack(uint32_t method, const pb_msgdesc_t* fields, const void* message,
+    uint8_t stack[STACK_BODY_SIZE], uint32_t* out_size)
+{
+    pb_ostream_t stream = pb_ostream_from_buffer(stack, STACK_BODY_SIZE);
+    if (method && !pb_encode_varint(&stream, method))
+        return 0;
+    if (fields && !pb_encode(&stream, fields, message))
+        return 0;
+    *out_size = (uint32_t)stream.bytes_written;
+    return 1;
+}
+
 static int32_t encode_body(uint32_t method, const pb_msgdesc_t* fields, const void* message,
     uint8_t stack[STACK_BODY_SIZE], uint8_t** out, uint32_t* out_size)
 {
+    if (encode_body_on_stack(method, fields, message, stack, out_size)) {
+        *out = stack;
+        return HASHOS_OK;
+    }
+    /* Too big for the stack buffer (or not encodable: sizing then says so): size it, then
+     * encode into the heap. Field callbacks run again on this path. */
     size_t message_size = 0;
     if (fields && !pb_get_encoded_size(&message_size, fields, message))
         return HASHOS_E_ENCODE;
