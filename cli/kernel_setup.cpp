@@ -2,25 +2,40 @@
 
 #include "cli/config.h"
 #include "cli/data_dir.h"
+#include "cli/fetch_progress.h"
 #include "cli/permissions_config.h"
 #include "handlers/known_interfaces.h"
 #include "net/fetcher.h"
 #include "store/importer.h"
+#include "wasi/provider.h"
 
 #include <fmt/core.h>
 
 namespace hashos::cli {
 
-Result<std::unique_ptr<BootedSystem>> boot_system(std::vector<handlers::HandlerAssignment> assignments)
+Result<std::unique_ptr<BootedSystem>> boot_system(std::vector<handlers::HandlerAssignment> assignments,
+    const std::vector<std::string>& first_peers)
 {
     handlers::SystemConfig config;
     config.store = TRY(open_block_store());
-    auto peers = TRY(load_config());
-    if (!peers.peers.empty()) {
-        auto fetcher = std::make_shared<net::Fetcher>(TRY(net::Fetcher::create(peers.peers, peers.fetch)));
+    auto node_config = TRY(load_config());
+    auto peers = merge_peers(first_peers, node_config.peers);
+    if (!peers.empty()) {
+        auto fetcher = std::make_shared<net::Fetcher>(TRY(net::Fetcher::create(peers, node_config.fetch)));
         config.fetch = [fetcher](const store::Cid& root, const store::BlockStore& store) -> Result<void> {
-            TRY(fetcher->fetch(root, store));
-            return {};
+            // A fetched program is kept like an added one: gc waits until it is pinned.
+            auto hold = TRY(store.hold_off_gc());
+            FetchProgressBar progress("fetching " + root.to_string());
+            auto report = fetcher->fetch(root, store, progress.callback());
+            progress.finish();
+            if (!report.is_error()) {
+                for (auto const& problem : report->problems) {
+                    if (problem.kind != net::PeerProblem::Kind::Unhelpful)
+                        fmt::print(stderr, "hashos: {} peer {}: {}\n", net::name(problem.kind), problem.peer, problem.message);
+                }
+            }
+            TRY(std::move(report));
+            return store.pin(root);
         };
     }
     auto rules = TRY(load_permissions());
@@ -30,6 +45,8 @@ Result<std::unique_ptr<BootedSystem>> boot_system(std::vector<handlers::HandlerA
             fmt::print(stderr, "hashos: cannot save the permission: {}\n", saved.error().message());
     });
     config.asker = asker;
+    // WASI programs (wasm32-wasi, wasi-libc) run beside hashos-SDK ones.
+    config.import_providers.push_back(std::make_shared<wasi::WasiProvider>());
     auto system = std::make_unique<handlers::System>(std::move(config));
     for (auto const& rule : rules)
         system->kernel().permissions().set(rule.program, rule.interface, rule.decision);

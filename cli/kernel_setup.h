@@ -45,7 +45,9 @@ private:
     std::unique_ptr<handlers::System> m_system;
 };
 
-Result<std::unique_ptr<BootedSystem>> boot_system(std::vector<handlers::HandlerAssignment> assignments);
+// `first_peers` (from --peer) are tried before the config's peers when the loader fetches.
+Result<std::unique_ptr<BootedSystem>> boot_system(std::vector<handlers::HandlerAssignment> assignments,
+    const std::vector<std::string>& first_peers = {});
 
 // This run only: `program` may (`allowed`) or may not (`denied`) use these interfaces, whatever
 // the permissions file says.

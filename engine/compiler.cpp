@@ -34,6 +34,7 @@
 
 #include "engine/instance.h"
 
+#include <array>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -188,6 +189,71 @@ Op loop_variant(Op jump)
     }
 }
 
+// The fused twin of a conditional jump (or of its Loop twin) that first does `add`, an I32Add
+// or I64Add.
+std::optional<Op> add_then_variant(Op add, Op jump)
+{
+    bool wide = add == Op::I64Add;
+    switch (jump) {
+#define HASHOS_ADD_THEN_CASE(name)                                                 \
+    case Op::name: return wide ? Op::I64AddThen##name : Op::I32AddThen##name;      \
+    case Op::name##Loop: return wide ? Op::I64AddThen##name##Loop : Op::I32AddThen##name##Loop;
+        HASHOS_RUNTIME_CONDITIONAL_JUMPS(HASHOS_ADD_THEN_CASE)
+#undef HASHOS_ADD_THEN_CASE
+    default: return std::nullopt;
+    }
+}
+
+// The twin of an instruction that an independent i32.add after it joins.
+std::optional<Op> and_i32_add_variant(Op op)
+{
+    switch (op) {
+#define HASHOS_AND_I32_ADD_CASE(name) \
+    case Op::name: return Op::name##AndI32Add;
+        HASHOS_RUNTIME_AND_I32_ADD(HASHOS_AND_I32_ADD_CASE)
+#undef HASHOS_AND_I32_ADD_CASE
+    default: return std::nullopt;
+    }
+}
+
+// The twin of a load or store that also does the i32.add of its address and keeps the sum.
+Op indexed_tee_variant(Op access)
+{
+    switch (access) {
+#define HASHOS_INDEXED_TEE_CASE(name) \
+    case Op::name: return Op::name##IndexedTee;
+        HASHOS_RUNTIME_MEMORY_ACCESSES(HASHOS_INDEXED_TEE_CASE)
+#undef HASHOS_INDEXED_TEE_CASE
+    default: return access;
+    }
+}
+
+// The fused op for a load (plain or indexed) feeding `op`: the loaded value is op's right operand,
+// or its left one (`swapped`).
+std::optional<Op> load_then_variant(Op load, Op op, bool swapped)
+{
+#define HASHOS_LOAD_THEN_CASE(l, o)                                                      \
+    if (load == Op::l && op == Op::o)                                                     \
+        return swapped ? Op::l##Then##o##Swapped : Op::l##Then##o;                        \
+    if (load == Op::l##Indexed && op == Op::o)                                            \
+        return swapped ? Op::l##IndexedThen##o##Swapped : Op::l##IndexedThen##o;
+    HASHOS_RUNTIME_LOAD_BINARIES(HASHOS_LOAD_THEN_CASE)
+#undef HASHOS_LOAD_THEN_CASE
+    return std::nullopt;
+}
+
+// The fused op for `first` feeding `second` (runtime::HASHOS_RUNTIME_FUSED_BINARIES): the first's
+// result is the second's left operand, or its right one (`swapped`).
+std::optional<Op> fused_binary(Op first, Op second, bool swapped)
+{
+#define HASHOS_FUSED_CASE(a, b)           \
+    if (first == Op::a && second == Op::b) \
+        return swapped ? Op::a##Then##b##Swapped : Op::a##Then##b;
+    HASHOS_RUNTIME_FUSED_BINARIES(HASHOS_FUSED_CASE)
+#undef HASHOS_FUSED_CASE
+    return std::nullopt;
+}
+
 // The indexed twin of a load or store.
 Op indexed_variant(Op access)
 {
@@ -219,11 +285,51 @@ private:
     // Emission.
     size_t begin(Op op, bool writes_slot = false)
     {
+        join_independent_add();
         m_last = m_code.size();
         m_last_op = op;
         m_last_writes_slot = writes_slot;
+        m_previous_emitted = m_last_emitted;
+        m_last_emitted = { m_last, op };
         pointer(m_handlers[size_t(op)]);
         return m_last;
+    }
+    // An i32.add that no peephole took (the next instruction is being emitted) joins the
+    // instruction before it when that one has an ...AndI32Add twin: one dispatch for both. Only
+    // between labels (the emitted records are reset at each), so no jump lands on the add.
+    void join_independent_add()
+    {
+        if (m_last_emitted.op != Op::I32Add || m_previous_emitted.start == k_none)
+            return;
+        std::optional<Op> joined = and_i32_add_variant(m_previous_emitted.op);
+        if (!joined)
+            return;
+        size_t add = m_last_emitted.start;
+        uint32_t dst = m_code[add + 2];
+        uint32_t a = m_code[add + 3];
+        uint32_t b = m_code[add + 4];
+        m_code.resize(add);
+        m_code.push_back(dst);
+        m_code.push_back(a);
+        m_code.push_back(b);
+        set_handler(m_previous_emitted.start, *joined);
+        m_last_emitted = { m_previous_emitted.start, *joined };
+        m_previous_emitted = {};
+        m_last = k_none;
+    }
+    // Takes back the last instruction (a peephole fuses it into the next one).
+    void retract()
+    {
+        m_last_emitted.start = m_last;
+        retract_emitted();
+    }
+    // The same for m_last_emitted, which m_last may have forgotten on purpose.
+    void retract_emitted()
+    {
+        m_code.resize(m_last_emitted.start);
+        m_last = k_none;
+        m_last_emitted = m_previous_emitted;
+        m_previous_emitted = {};
     }
     void unit(uint32_t value) { m_code.push_back(value); }
     void set_handler(size_t at, Op op)
@@ -247,6 +353,8 @@ private:
     void place_label()
     {
         m_last = k_none;
+        m_last_emitted = {};
+        m_previous_emitted = {};
     }
     bool last_is(Op op) const { return m_last != k_none && m_last_op == op; }
     bool metered() const { return m_context.metering == FuelMetering::On; }
@@ -310,6 +418,7 @@ private:
         if (last_is(Op::Copy)) {
             set_handler(m_last, Op::Copy2);
             m_last_op = Op::Copy2;
+            m_last_emitted.op = Op::Copy2;
             m_last_writes_slot = false; // its unit 2 is not the slot it writes last
             unit(to);
             unit(from);
@@ -437,6 +546,16 @@ private:
     bool m_dead = false; // after br/br_table/return/unreachable until the enclosing else/end
     uint32_t m_dead_nesting = 0;
 
+    // The last two instructions emitted since the last label, whatever peepholes did to their
+    // operands (unlike m_last, which a peephole may forget on purpose): what the add-then-jump
+    // fusion needs to know.
+    struct Emitted {
+        size_t start = k_none;
+        Op op = Op::Nop;
+    };
+    Emitted m_last_emitted;
+    Emitted m_previous_emitted;
+
     size_t m_last = k_none; // start of the last emitted instruction, k_none after a label
     Op m_last_op = Op::Nop;
     bool m_last_writes_slot = false; // its unit 2 is the one slot it writes
@@ -484,21 +603,36 @@ void Compiler::copy_values_to(const Control& control)
     }
 }
 
+// An add emitted right before the jump (a loop's induction step) is fused into it.
 void Compiler::emit_jump_to(Control& control)
 {
-    if (control.kind == Control::Kind::Loop && metered()) {
-        size_t start = begin(Op::JumpLoop);
-        unit(0);
-        unit(control.loop_cost);
-        patch({ start + 2, start }, control.loop_start);
-        return;
+    bool back_edge = control.kind == Control::Kind::Loop;
+    bool charge = back_edge && metered();
+    Emitted add = m_last_emitted;
+    size_t start;
+    size_t offset_field;
+    if (add.start != k_none && (add.op == Op::I32Add || add.op == Op::I64Add)) {
+        uint32_t dst = m_code[add.start + 2];
+        uint32_t a = m_code[add.start + 3];
+        uint32_t b = m_code[add.start + 4];
+        retract_emitted();
+        bool wide = add.op == Op::I64Add;
+        Op op = charge ? (wide ? Op::I64AddThenJumpLoop : Op::I32AddThenJumpLoop) : (wide ? Op::I64AddThenJump : Op::I32AddThenJump);
+        start = begin(op);
+        unit(dst);
+        unit(a);
+        unit(b);
+    } else {
+        start = begin(charge ? Op::JumpLoop : Op::Jump);
     }
-    size_t start = begin(Op::Jump);
+    offset_field = m_code.size();
     unit(0);
-    if (control.kind == Control::Kind::Loop)
-        patch({ start + 2, start }, control.loop_start);
+    if (charge)
+        unit(control.loop_cost);
+    if (back_edge)
+        patch({ offset_field, start }, control.loop_start);
     else
-        control.fixups.push_back({ start + 2, start });
+        control.fixups.push_back({ offset_field, start });
 }
 
 void Compiler::emit_return()
@@ -529,8 +663,29 @@ void Compiler::emit_branch(uint32_t depth)
     emit_jump_to(control);
 }
 
+// An i32.add or i64.add emitted right before the jump (no label between) is fused into it: the
+// add then the jump, one dispatch (a loop's induction step and its exit test).
 size_t Compiler::emit_conditional_jump(Condition condition)
 {
+    Emitted add = m_last_emitted;
+    std::optional<Op> fused;
+    if (add.start != k_none && (add.op == Op::I32Add || add.op == Op::I64Add))
+        fused = add_then_variant(add.op, condition.jump);
+    if (fused) {
+        uint32_t dst = m_code[add.start + 2];
+        uint32_t a = m_code[add.start + 3];
+        uint32_t b = m_code[add.start + 4];
+        retract_emitted();
+        size_t start = begin(*fused);
+        unit(dst);
+        unit(a);
+        unit(b);
+        unit(condition.a);
+        if (has_two_operands(condition.jump))
+            unit(condition.b);
+        unit(0);
+        return start;
+    }
     size_t start = begin(condition.jump);
     unit(condition.a);
     if (has_two_operands(condition.jump))
@@ -553,8 +708,7 @@ Condition Compiler::take_condition(uint32_t slot)
     } else {
         return condition;
     }
-    m_code.resize(m_last);
-    m_last = k_none;
+    retract();
     return condition;
 }
 
@@ -709,7 +863,7 @@ void Compiler::compile_numeric(Op op)
         uint32_t x = m_code[m_last + 3];
         uint32_t y = m_code[m_last + 4];
         uint32_t z = a == m_code[m_last + 2] ? b : a;
-        m_code.resize(m_last);
+        retract();
         uint32_t result = push();
         begin(Op::I32Add3, true);
         unit(result);
@@ -717,6 +871,44 @@ void Compiler::compile_numeric(Op op)
         unit(y);
         unit(z);
         return;
+    }
+    // A load whose value only this op reads: one instruction that loads and computes.
+    if (m_last != k_none && m_last_writes_slot && is_stack(m_code[m_last + 2])
+        && (a == m_code[m_last + 2] || b == m_code[m_last + 2])) {
+        bool swapped = a == m_code[m_last + 2];
+        if (auto fused = load_then_variant(m_last_op, op, swapped)) {
+            uint32_t x = swapped ? b : a;
+            // The load's operands after its dst: address or a, b; then the offset.
+            std::array<CodeUnit, 3> operands {};
+            size_t count = m_code.size() - (m_last + 3);
+            std::copy(m_code.begin() + m_last + 3, m_code.end(), operands.begin());
+            retract();
+            uint32_t result = push();
+            begin(*fused, true);
+            unit(result);
+            unit(x);
+            for (size_t i = 0; i < count; ++i)
+                unit(operands[i]);
+            return;
+        }
+    }
+    // A binary op whose result only this one reads: the pair becomes one fused instruction.
+    if (m_last != k_none && m_last_writes_slot && is_stack(m_code[m_last + 2])
+        && (a == m_code[m_last + 2] || b == m_code[m_last + 2])) {
+        bool swapped = b == m_code[m_last + 2];
+        if (auto fused = fused_binary(m_last_op, op, swapped)) {
+            uint32_t x = m_code[m_last + 3];
+            uint32_t y = m_code[m_last + 4];
+            uint32_t z = swapped ? a : b;
+            retract();
+            uint32_t result = push();
+            begin(*fused, true);
+            unit(result);
+            unit(x);
+            unit(y);
+            unit(z);
+            return;
+        }
     }
     uint32_t result = push();
     begin(op, true);
@@ -775,19 +967,31 @@ void Compiler::compile_memory_access(Op op, const Instruction& instruction)
     if (fuse) {
         a = m_code[m_last + 3];
         b = m_code[m_last + 4];
-        m_code.resize(m_last);
-        m_last = k_none;
+        retract();
     }
+    // `i32.add; local.tee L; load/store` with the address in L: the add is absorbed too, and the
+    // access writes L itself (NAME##IndexedTee).
+    std::optional<uint32_t> tee;
+    Emitted add = m_last_emitted;
+    if (!fuse && add.start != k_none && add.op == Op::I32Add && is_local(address) && m_code[add.start + 2] == address) {
+        a = m_code[add.start + 3];
+        b = m_code[add.start + 4];
+        tee = address;
+        retract_emitted();
+    }
+    Op access = fuse ? indexed_variant(op) : tee ? indexed_tee_variant(op) : op;
     if (is_store) {
-        begin(fuse ? indexed_variant(op) : op);
+        begin(access);
     } else {
         uint32_t result = push();
-        begin(fuse ? indexed_variant(op) : op, true);
+        begin(access, true);
         unit(result);
     }
-    if (fuse) {
+    if (fuse || tee) {
         unit(a);
         unit(b);
+        if (tee)
+            unit(*tee);
     } else {
         unit(address);
     }
@@ -827,6 +1031,9 @@ Result<void> Compiler::compile()
 
     count_costs();
     collect_constants();
+    // Most instructions compile to a handful of units or to none: one reservation, no regrowth.
+    m_code.reserve(m_body.instructions.size() * 4 + 8);
+    m_stack.reserve(64);
 
     Control function;
     function.kind = Control::Kind::Function;
@@ -1132,7 +1339,11 @@ Result<void> Compiler::compile()
         }
     }
 
-    m_out.frame_slots = m_stack_base + m_max_height;
+    // The image is copied in blocks of k_frame_image_block slots: padded with zeros (they land in
+    // operand stack slots, unused yet), and the frame holds the padding.
+    size_t padded = (m_out.frame_image.size() + k_frame_image_block - 1) / k_frame_image_block * k_frame_image_block;
+    m_out.frame_image.resize(padded, Value {});
+    m_out.frame_slots = std::max<uint32_t>(m_stack_base + m_max_height, m_out.param_count + uint32_t(padded));
     if (m_code.size() > size_t(std::numeric_limits<int32_t>::max()))
         return Error("function too large to compile");
     m_code.shrink_to_fit();

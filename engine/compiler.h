@@ -16,6 +16,9 @@
 
 namespace hashos::wasm {
 
+// CompiledFunction::frame_image is a whole number of these blocks.
+constexpr size_t k_frame_image_block = 4;
+
 // The compiled form of one function, owned by its Instance.
 struct CompiledFunction {
     Instance* instance = nullptr;
@@ -25,7 +28,8 @@ struct CompiledFunction {
     uint32_t frame_slots = 0;  // locals, constants and the deepest operand stack
     uint32_t result_count = 0;
     // What a call writes above the arguments before the body runs: zeros for the other locals,
-    // then the function's constants (engine/compiler.cpp: "Constants").
+    // then the function's constants (engine/compiler.cpp: "Constants"), then zeros up to a
+    // multiple of k_frame_image_block slots, so that the call copies it in fixed-size blocks.
     std::vector<Value> frame_image;
     // Fuel charged on entry: the function's instructions outside loops (each loop charges its
     // own body on every iteration), so one unit of fuel is about one wasm instruction.

@@ -11,6 +11,7 @@
 #include "engine/limits.h"
 #include "engine/module.h"
 
+#include <algorithm>
 #include <string>
 
 namespace hashos::wasm {
@@ -443,6 +444,9 @@ Result<FunctionBody> ModuleDecoder::read_function_body()
     for (const Run& run : runs)
         body.locals.insert(body.locals.end(), run.count, run.type);
 
+    // About one instruction per two bytes of body: reserved once rather than grown by copying
+    // (bounded by the bytes really present, whatever the size field claims).
+    body.instructions.reserve(std::min<size_t>(size, m_stream.size() - m_stream.position()) / 2 + 1);
     TRY(decode_expression(m_stream, ExpressionKind::FunctionBody, body.instructions, body.label_tables, m_facts));
     if (m_stream.position() != start + size)
         return m_stream.error_at(start, "section size mismatch");

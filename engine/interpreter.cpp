@@ -80,6 +80,132 @@ inline void put(Value& slot, T value)
     }
 }
 
+// The binary numeric ops that cannot trap: name, operand type, result from a and b.
+// https://webassembly.github.io/spec/core/exec/numerics.html
+#define HASHOS_PURE_BINARY_OPS(X) \
+    X(I32Eq, uint32_t, uint32_t(a == b)) \
+    X(I32Ne, uint32_t, uint32_t(a != b)) \
+    X(I32LtS, int32_t, uint32_t(a < b)) \
+    X(I32LtU, uint32_t, uint32_t(a < b)) \
+    X(I32GtS, int32_t, uint32_t(a > b)) \
+    X(I32GtU, uint32_t, uint32_t(a > b)) \
+    X(I32LeS, int32_t, uint32_t(a <= b)) \
+    X(I32LeU, uint32_t, uint32_t(a <= b)) \
+    X(I32GeS, int32_t, uint32_t(a >= b)) \
+    X(I32GeU, uint32_t, uint32_t(a >= b)) \
+    X(I64Eq, uint64_t, uint32_t(a == b)) \
+    X(I64Ne, uint64_t, uint32_t(a != b)) \
+    X(I64LtS, int64_t, uint32_t(a < b)) \
+    X(I64LtU, uint64_t, uint32_t(a < b)) \
+    X(I64GtS, int64_t, uint32_t(a > b)) \
+    X(I64GtU, uint64_t, uint32_t(a > b)) \
+    X(I64LeS, int64_t, uint32_t(a <= b)) \
+    X(I64LeU, uint64_t, uint32_t(a <= b)) \
+    X(I64GeS, int64_t, uint32_t(a >= b)) \
+    X(I64GeU, uint64_t, uint32_t(a >= b)) \
+    X(F32Eq, float, uint32_t(a == b)) \
+    X(F32Ne, float, uint32_t(a != b)) \
+    X(F32Lt, float, uint32_t(a < b)) \
+    X(F32Gt, float, uint32_t(a > b)) \
+    X(F32Le, float, uint32_t(a <= b)) \
+    X(F32Ge, float, uint32_t(a >= b)) \
+    X(F64Eq, double, uint32_t(a == b)) \
+    X(F64Ne, double, uint32_t(a != b)) \
+    X(F64Lt, double, uint32_t(a < b)) \
+    X(F64Gt, double, uint32_t(a > b)) \
+    X(F64Le, double, uint32_t(a <= b)) \
+    X(F64Ge, double, uint32_t(a >= b)) \
+    X(I32Add, uint32_t, uint32_t(a + b)) \
+    X(I32Sub, uint32_t, uint32_t(a - b)) \
+    X(I32Mul, uint32_t, uint32_t(a * b)) \
+    X(I32And, uint32_t, uint32_t(a & b)) \
+    X(I32Or, uint32_t, uint32_t(a | b)) \
+    X(I32Xor, uint32_t, uint32_t(a ^ b)) \
+    X(I32Shl, uint32_t, uint32_t(a << (b & 31))) \
+    X(I32ShrS, uint32_t, int32_t(int32_t(a) >> (b & 31))) \
+    X(I32ShrU, uint32_t, uint32_t(a >> (b & 31))) \
+    X(I32Rotl, uint32_t, uint32_t(std::rotl(a, int(b & 31)))) \
+    X(I32Rotr, uint32_t, uint32_t(std::rotr(a, int(b & 31)))) \
+    X(I64Add, uint64_t, uint64_t(a + b)) \
+    X(I64Sub, uint64_t, uint64_t(a - b)) \
+    X(I64Mul, uint64_t, uint64_t(a * b)) \
+    X(I64And, uint64_t, uint64_t(a & b)) \
+    X(I64Or, uint64_t, uint64_t(a | b)) \
+    X(I64Xor, uint64_t, uint64_t(a ^ b)) \
+    X(I64Shl, uint64_t, uint64_t(a << (b & 63))) \
+    X(I64ShrS, uint64_t, int64_t(int64_t(a) >> (b & 63))) \
+    X(I64ShrU, uint64_t, uint64_t(a >> (b & 63))) \
+    X(I64Rotl, uint64_t, uint64_t(std::rotl(a, int(b & 63)))) \
+    X(I64Rotr, uint64_t, uint64_t(std::rotr(a, int(b & 63)))) \
+    X(F32Add, float, a + b) \
+    X(F32Sub, float, a - b) \
+    X(F32Mul, float, a * b) \
+    X(F32Div, float, a / b) \
+    X(F32Min, float, numerics::min(a, b)) \
+    X(F32Max, float, numerics::max(a, b)) \
+    X(F32Copysign, float, numerics::copysign(a, b)) \
+    X(F64Add, double, a + b) \
+    X(F64Sub, double, a - b) \
+    X(F64Mul, double, a * b) \
+    X(F64Div, double, a / b) \
+    X(F64Min, double, numerics::min(a, b)) \
+    X(F64Max, double, numerics::max(a, b)) \
+    X(F64Copysign, double, numerics::copysign(a, b))
+
+// The loads: name, the type in memory, the type it is extended to.
+#define HASHOS_LOADS(X)                 \
+    X(I32Load, uint32_t, uint32_t)      \
+    X(I64Load, uint64_t, uint64_t)      \
+    X(F32Load, uint32_t, uint32_t)      \
+    X(F64Load, uint64_t, uint64_t)      \
+    X(I32Load8S, int8_t, int32_t)       \
+    X(I32Load8U, uint8_t, uint32_t)     \
+    X(I32Load16S, int16_t, int32_t)     \
+    X(I32Load16U, uint16_t, uint32_t)   \
+    X(I64Load8S, int8_t, int64_t)       \
+    X(I64Load8U, uint8_t, uint64_t)     \
+    X(I64Load16S, int16_t, int64_t)     \
+    X(I64Load16U, uint16_t, uint64_t)   \
+    X(I64Load32S, int32_t, int64_t)     \
+    X(I64Load32U, uint32_t, uint64_t)
+
+// The stores: name, the type written to memory.
+#define HASHOS_STORES(X) \
+    X(I32Store, uint32_t) X(I64Store, uint64_t) X(F32Store, uint32_t) X(F64Store, uint64_t) \
+    X(I32Store8, uint8_t) X(I32Store16, uint16_t) X(I64Store8, uint8_t) X(I64Store16, uint16_t) \
+    X(I64Store32, uint32_t)
+
+template<Op op>
+struct LoadType;
+#define HASHOS_LOAD_TYPE(name, MemoryType, ResultType) \
+    template<>                                         \
+    struct LoadType<Op::name> {                        \
+        using Memory = MemoryType;                     \
+        using Result = ResultType;                     \
+    };
+HASHOS_LOADS(HASHOS_LOAD_TYPE)
+#undef HASHOS_LOAD_TYPE
+
+// Binary<op>::apply computes a pure binary op, for its own handler and for the fused pairs
+// (runtime::HASHOS_RUNTIME_FUSED_BINARIES).
+template<Op op>
+struct Binary;
+#define HASHOS_BINARY_FUNCTION(name, In, expression)           \
+    template<>                                                 \
+    struct Binary<Op::name> {                                  \
+        using Input = In;                                      \
+        static inline auto apply(In a, In b) { return expression; } \
+    };
+HASHOS_PURE_BINARY_OPS(HASHOS_BINARY_FUNCTION)
+#undef HASHOS_BINARY_FUNCTION
+
+template<Op op>
+inline auto apply_binary(const Value& a, const Value& b)
+{
+    using Input = typename Binary<op>::Input;
+    return Binary<op>::apply(get<Input>(a), get<Input>(b));
+}
+
 [[gnu::noinline, gnu::cold]] std::string memory_trap(uint64_t address, uint64_t width, uint64_t size)
 {
     return "out of bounds memory access: " + std::to_string(address) + "+" + std::to_string(width) + " > "
@@ -110,13 +236,25 @@ RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const
 #undef WASM_OP
 #define HASHOS_OP_LABEL(name) &&op_##name,
 #define HASHOS_OP_LABEL_LOOP(name) &&op_##name##Loop,
-#define HASHOS_OP_LABEL_INDEXED(name) &&op_##name##Indexed,
+#define HASHOS_OP_LABEL_INDEXED(name) &&op_##name##Indexed, &&op_##name##IndexedTee,
+#define HASHOS_OP_LABEL_ADD_THEN(name) &&op_I32AddThen##name, &&op_I32AddThen##name##Loop, &&op_I64AddThen##name, &&op_I64AddThen##name##Loop,
+#define HASHOS_OP_LABEL_FUSED(first, second) &&op_##first##Then##second, &&op_##first##Then##second##Swapped,
+#define HASHOS_OP_LABEL_AND_I32_ADD(name) &&op_##name##AndI32Add,
+#define HASHOS_OP_LABEL_LOAD_THEN(load, op) &&op_##load##Then##op, &&op_##load##Then##op##Swapped, &&op_##load##IndexedThen##op, &&op_##load##IndexedThen##op##Swapped,
         HASHOS_RUNTIME_INTERNAL_OPS(HASHOS_OP_LABEL)
         HASHOS_RUNTIME_CONDITIONAL_JUMPS(HASHOS_OP_LABEL_LOOP)
         HASHOS_RUNTIME_MEMORY_ACCESSES(HASHOS_OP_LABEL_INDEXED)
+        HASHOS_RUNTIME_CONDITIONAL_JUMPS(HASHOS_OP_LABEL_ADD_THEN)
+        HASHOS_RUNTIME_FUSED_BINARIES(HASHOS_OP_LABEL_FUSED)
+        HASHOS_RUNTIME_LOAD_BINARIES(HASHOS_OP_LABEL_LOAD_THEN)
+        HASHOS_RUNTIME_AND_I32_ADD(HASHOS_OP_LABEL_AND_I32_ADD)
+#undef HASHOS_OP_LABEL_AND_I32_ADD
+#undef HASHOS_OP_LABEL_LOAD_THEN
+#undef HASHOS_OP_LABEL_FUSED
 #undef HASHOS_OP_LABEL
 #undef HASHOS_OP_LABEL_LOOP
 #undef HASHOS_OP_LABEL_INDEXED
+#undef HASHOS_OP_LABEL_ADD_THEN
     };
     static_assert(sizeof(k_handlers) / sizeof(k_handlers[0]) == size_t(Op::Count));
     if (table_out) {
@@ -181,9 +319,21 @@ RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const
 
     // ---- Internal ops -------------------------------------------------------------------------
 
+    // An independent i32.add joined to the instruction before it (runtime::HASHOS_RUNTIME_AND_I32_ADD):
+    // its dst, a, b follow that instruction's operands, from unit `at`.
+#define AND_I32_ADD(at)                                           \
+    put(S(at), uint32_t(S((at) + 1).u32() + S((at) + 2).u32()));  \
+    NEXT((at) + 3);
+
 op_Copy: // dst, src
     S(2) = S(3);
     NEXT(4);
+op_CopyAndI32Add: // dst, src, then the add's dst, a, b
+    S(2) = S(3);
+    AND_I32_ADD(4)
+op_I32AddAndI32Add: // dst, a, b, then the second add's dst, a, b
+    put(S(2), uint32_t(S(3).u32() + S(4).u32()));
+    AND_I32_ADD(5)
 op_I32Add3: // dst, a, b, c
     put(S(2), uint32_t(S(3).u32() + S(4).u32() + S(5).u32()));
     NEXT(6);
@@ -202,25 +352,63 @@ op_Jump: // rel
 op_JumpLoop: // rel, cost
     CHARGE(3);
     JUMP(2);
+op_I32AddThenJump: // dst, a, b, rel
+    put(S(2), uint32_t(S(3).u32() + S(4).u32()));
+    JUMP(5);
+op_I64AddThenJump: // dst, a, b, rel
+    put(S(2), uint64_t(S(3).u64() + S(4).u64()));
+    JUMP(5);
+    // Out of fuel, these stop before the add, so that resuming runs them whole.
+op_I32AddThenJumpLoop: // dst, a, b, rel, cost
+    CHARGE(6);
+    put(S(2), uint32_t(S(3).u32() + S(4).u32()));
+    JUMP(5);
+op_I64AddThenJumpLoop: // dst, a, b, rel, cost
+    CHARGE(6);
+    put(S(2), uint64_t(S(3).u64() + S(4).u64()));
+    JUMP(5);
 
     // Each conditional jump and its back-edge twin, which charges the loop's fuel (the unit after
     // the offset) when it jumps. Out of fuel, it stops before jumping; run() resumes by testing
     // the condition again, which reads only slots and so gives the same answer.
-#define JUMP_IF(name, condition, operands)          \
-    op_##name:                                      \
-    if (condition)                                  \
-        JUMP(2 + (operands));                       \
-    NEXT(3 + (operands));                           \
-    op_##name##Loop:                                \
-    if (condition) {                                \
-        CHARGE(3 + (operands));                     \
-        JUMP(2 + (operands));                       \
-    }                                               \
-    NEXT(4 + (operands));
-    JUMP_IF(JumpIf, S(2).u32() != 0, 1)         // cond, rel
-    JUMP_IF(JumpUnless, S(2).u32() == 0, 1)     // cond, rel
-    JUMP_IF(JumpIfI32Eqz, S(2).u32() == 0, 1)   // a, rel
-#define JUMP_IF_COMPARE(name, T, op) JUMP_IF(name, get<T>(S(2)) op get<T>(S(3)), 2) // a, b, rel
+    // The I32AddThen/I64AddThen twins (dst, a, b, then the jump's operands) do the add first; their
+    // Loop twins stop for fuel before the add (whether or not they would jump), so that resuming
+    // runs the whole instruction once: a run never overdraws, and fuel is still charged only
+    // when the back-edge is taken. `test2` is the condition with its operands at unit 2, `test5`
+    // the same at unit 5 (after the add's three).
+#define JUMP_IF_ADD_THEN(name, Int, test5, operands)                 \
+    op_##name:                                                       \
+    put(S(2), Int(get<Int>(S(3)) + get<Int>(S(4))));                 \
+    if (test5)                                                       \
+        JUMP(5 + (operands));                                        \
+    NEXT(6 + (operands));                                            \
+    op_##name##Loop:                                                 \
+    if (fuel < pc[6 + (operands)])                                   \
+        goto out_of_fuel;                                            \
+    put(S(2), Int(get<Int>(S(3)) + get<Int>(S(4))));                 \
+    if (test5) {                                                     \
+        fuel -= pc[6 + (operands)];                                  \
+        JUMP(5 + (operands));                                        \
+    }                                                                \
+    NEXT(7 + (operands));
+#define JUMP_IF(name, test2, test5, operands)                        \
+    op_##name:                                                       \
+    if (test2)                                                       \
+        JUMP(2 + (operands));                                        \
+    NEXT(3 + (operands));                                            \
+    op_##name##Loop:                                                 \
+    if (test2) {                                                     \
+        CHARGE(3 + (operands));                                      \
+        JUMP(2 + (operands));                                        \
+    }                                                                \
+    NEXT(4 + (operands));                                            \
+    JUMP_IF_ADD_THEN(I32AddThen##name, uint32_t, test5, operands)    \
+    JUMP_IF_ADD_THEN(I64AddThen##name, uint64_t, test5, operands)
+#define JUMP_IF_TEST(name, T, test) JUMP_IF(name, get<T>(S(2)) test, get<T>(S(5)) test, 1) // a, rel
+    JUMP_IF_TEST(JumpIf, uint32_t, != 0)
+    JUMP_IF_TEST(JumpUnless, uint32_t, == 0)
+    JUMP_IF_TEST(JumpIfI32Eqz, uint32_t, == 0)
+#define JUMP_IF_COMPARE(name, T, op) JUMP_IF(name, get<T>(S(2)) op get<T>(S(3)), get<T>(S(5)) op get<T>(S(6)), 2) // a, b, rel
     JUMP_IF_COMPARE(JumpIfI32Eq, uint32_t, ==)
     JUMP_IF_COMPARE(JumpIfI32Ne, uint32_t, !=)
     JUMP_IF_COMPARE(JumpIfI32LtS, int32_t, <)
@@ -231,8 +419,8 @@ op_JumpLoop: // rel, cost
     JUMP_IF_COMPARE(JumpIfI32LeU, uint32_t, <=)
     JUMP_IF_COMPARE(JumpIfI32GeS, int32_t, >=)
     JUMP_IF_COMPARE(JumpIfI32GeU, uint32_t, >=)
-    JUMP_IF(JumpIfI64Eqz, S(2).u64() == 0, 1)   // a, rel
-    JUMP_IF(JumpIfI64Nez, S(2).u64() != 0, 1)   // a, rel
+    JUMP_IF_TEST(JumpIfI64Eqz, uint64_t, == 0)
+    JUMP_IF_TEST(JumpIfI64Nez, uint64_t, != 0)
     JUMP_IF_COMPARE(JumpIfI64Eq, uint64_t, ==)
     JUMP_IF_COMPARE(JumpIfI64Ne, uint64_t, !=)
     JUMP_IF_COMPARE(JumpIfI64LtS, int64_t, <)
@@ -244,7 +432,9 @@ op_JumpLoop: // rel, cost
     JUMP_IF_COMPARE(JumpIfI64GeS, int64_t, >=)
     JUMP_IF_COMPARE(JumpIfI64GeU, uint64_t, >=)
 #undef JUMP_IF_COMPARE
+#undef JUMP_IF_TEST
 #undef JUMP_IF
+#undef JUMP_IF_ADD_THEN
 
 op_BrTable: { // index, count, rel[count + 1]: the last is the default
     uint32_t index = S(2).u32();
@@ -305,9 +495,16 @@ enter_wasm:
     frame_top->instance = instance;
     ++frame_top;
     fp = callee_fp;
-    // The other locals' zeros and the constants (engine/compiler.cpp).
-    if (!callee->frame_image.empty())
-        std::memcpy(static_cast<void*>(fp + callee->param_count), callee->frame_image.data(), callee->frame_image.size() * sizeof(Value));
+    // The other locals' zeros and the constants (engine/compiler.cpp): a few slots, copied inline
+    // in fixed-size blocks (a memcpy call costs more than the copy; engine/CMakeLists.txt keeps
+    // g++ from turning the loop into one).
+    {
+        Value* to = fp + callee->param_count;
+        const Value* from = callee->frame_image.data();
+        size_t count = callee->frame_image.size();
+        for (size_t i = 0; i < count; i += k_frame_image_block)
+            std::memcpy(static_cast<void*>(to + i), from + i, k_frame_image_block * sizeof(Value));
+    }
     pc = callee->code.data();
     if (callee->instance != instance) {
         instance = callee->instance;
@@ -457,7 +654,12 @@ op_ElemDrop: { // Instance*, element index
     // The effective address is 33 bits wide (u32 address + u32 offset), so adding the width
     // cannot overflow 64 bits.
 
-#define LOAD_AT(MemoryType, ResultType, address_expression, offset_index)  \
+// The IndexedTee accesses also keep the address sum a + b in a slot (a local), as the i32.add
+// they absorbed did, before the access reads it.
+#define ADDRESS_TEE(a_index, b_index, sum_index) \
+    (put(S(sum_index), uint32_t(S(a_index).u32() + S(b_index).u32())), S(sum_index).u32())
+// Loads the value at address_expression + the offset in unit offset_index into `target`.
+#define LOAD_VALUE(MemoryType, ResultType, address_expression, offset_index, target) \
     {                                                                        \
         uint64_t address = uint64_t(address_expression) + pc[offset_index];  \
         if (address + sizeof(MemoryType) > memory_size) {                    \
@@ -467,32 +669,47 @@ op_ElemDrop: { // Instance*, element index
         }                                                                    \
         MemoryType loaded;                                                   \
         std::memcpy(&loaded, memory_base + address, sizeof(MemoryType));     \
-        put(S(2), ResultType(loaded));                                       \
-        NEXT(offset_index + 1);                                              \
+        put(target, ResultType(loaded));                                     \
     }
+#define LOAD_AT(MemoryType, ResultType, address_expression, offset_index)    \
+    LOAD_VALUE(MemoryType, ResultType, address_expression, offset_index, S(2)) \
+    NEXT(offset_index + 1);
 #define LOAD(name, MemoryType, ResultType)                                           \
     op_##name: /* dst, address, offset */                                             \
     LOAD_AT(MemoryType, ResultType, S(3).u32(), 4)                                    \
     op_##name##Indexed: /* dst, a, b, offset */                                       \
-    LOAD_AT(MemoryType, ResultType, uint32_t(S(3).u32() + S(4).u32()), 5)
-    LOAD(I32Load, uint32_t, uint32_t)
-    LOAD(I64Load, uint64_t, uint64_t)
-    LOAD(F32Load, uint32_t, uint32_t)
-    LOAD(F64Load, uint64_t, uint64_t)
-    LOAD(I32Load8S, int8_t, int32_t)
-    LOAD(I32Load8U, uint8_t, uint32_t)
-    LOAD(I32Load16S, int16_t, int32_t)
-    LOAD(I32Load16U, uint16_t, uint32_t)
-    LOAD(I64Load8S, int8_t, int64_t)
-    LOAD(I64Load8U, uint8_t, uint64_t)
-    LOAD(I64Load16S, int16_t, int64_t)
-    LOAD(I64Load16U, uint16_t, uint64_t)
-    LOAD(I64Load32S, int32_t, int64_t)
-    LOAD(I64Load32U, uint32_t, uint64_t)
+    LOAD_AT(MemoryType, ResultType, uint32_t(S(3).u32() + S(4).u32()), 5)             \
+    op_##name##IndexedTee: /* dst, a, b, sum, offset */                               \
+    LOAD_AT(MemoryType, ResultType, ADDRESS_TEE(3, 4, 5), 6)
+    HASHOS_LOADS(LOAD)
 #undef LOAD
 #undef LOAD_AT
 
-#define STORE_AT(MemoryType, address_expression, value_index)                  \
+    // A load feeding a binary op (runtime::HASHOS_RUNTIME_LOAD_BINARIES): dst, x, then the load's
+    // address operands and offset; dst = x op loaded, or loaded op x for the Swapped twins.
+#define LOAD_THEN_AT(load, op, address_expression, offset_index, left, right)                   \
+    {                                                                                           \
+        Value loaded_value;                                                                     \
+        LOAD_VALUE(LoadType<Op::load>::Memory, LoadType<Op::load>::Result, address_expression, \
+            offset_index, loaded_value)                                                         \
+        put(S(2), apply_binary<Op::op>(left, right));                                           \
+        NEXT(offset_index + 1);                                                                 \
+    }
+#define LOAD_THEN(load, op)                                                                                  \
+    op_##load##Then##op: /* dst, x, address, offset */                                                       \
+    LOAD_THEN_AT(load, op, S(4).u32(), 5, S(3), loaded_value)                                                \
+    op_##load##Then##op##Swapped:                                                                            \
+    LOAD_THEN_AT(load, op, S(4).u32(), 5, loaded_value, S(3))                                                \
+    op_##load##IndexedThen##op: /* dst, x, a, b, offset */                                                   \
+    LOAD_THEN_AT(load, op, uint32_t(S(4).u32() + S(5).u32()), 6, S(3), loaded_value)                         \
+    op_##load##IndexedThen##op##Swapped:                                                                     \
+    LOAD_THEN_AT(load, op, uint32_t(S(4).u32() + S(5).u32()), 6, loaded_value, S(3))
+    HASHOS_RUNTIME_LOAD_BINARIES(LOAD_THEN)
+#undef LOAD_THEN
+#undef LOAD_THEN_AT
+#undef LOAD_VALUE
+
+#define STORE_VALUE(MemoryType, address_expression, value_index)               \
     {                                                                        \
         uint64_t address = uint64_t(address_expression) + pc[value_index + 1]; \
         if (address + sizeof(MemoryType) > memory_size) {                    \
@@ -502,24 +719,28 @@ op_ElemDrop: { // Instance*, element index
         }                                                                    \
         MemoryType stored = MemoryType(S(value_index).bits);                 \
         std::memcpy(memory_base + address, &stored, sizeof(MemoryType));     \
-        NEXT(value_index + 2);                                               \
     }
+#define STORE_AT(MemoryType, address_expression, value_index)                \
+    STORE_VALUE(MemoryType, address_expression, value_index)                 \
+    NEXT(value_index + 2);
 #define STORE(name, MemoryType)                                                      \
     op_##name: /* address, value, offset */                                           \
     STORE_AT(MemoryType, S(2).u32(), 3)                                               \
     op_##name##Indexed: /* a, b, value, offset */                                     \
-    STORE_AT(MemoryType, uint32_t(S(2).u32() + S(3).u32()), 4)
-    STORE(I32Store, uint32_t)
-    STORE(I64Store, uint64_t)
-    STORE(F32Store, uint32_t)
-    STORE(F64Store, uint64_t)
-    STORE(I32Store8, uint8_t)
-    STORE(I32Store16, uint16_t)
-    STORE(I64Store8, uint8_t)
-    STORE(I64Store16, uint16_t)
-    STORE(I64Store32, uint32_t)
+    STORE_AT(MemoryType, uint32_t(S(2).u32() + S(3).u32()), 4)                        \
+    op_##name##IndexedTee: /* a, b, sum, value, offset */                             \
+    STORE_AT(MemoryType, ADDRESS_TEE(2, 3, 4), 5)                                     \
+    op_##name##AndI32Add: /* address, value, offset, dst, a, b */                     \
+    STORE_VALUE(MemoryType, S(2).u32(), 3)                                            \
+    AND_I32_ADD(5)                                                                    \
+    op_##name##IndexedAndI32Add: /* a, b, value, offset, dst, a2, b2 */               \
+    STORE_VALUE(MemoryType, uint32_t(S(2).u32() + S(3).u32()), 4)                     \
+    AND_I32_ADD(6)
+    HASHOS_STORES(STORE)
 #undef STORE
 #undef STORE_AT
+#undef STORE_VALUE
+#undef ADDRESS_TEE
 
 op_MemorySize: // dst
     put(S(2), uint32_t(memory_size / k_page_size));
@@ -587,57 +808,37 @@ op_MemoryFill: { // destination, value, count
         put(S(2), (expression));       \
         NEXT(4);                       \
     }
-#define BINARY(name, In, expression)  \
-    op_##name: { /* dst, a, b */       \
-        In a = get<In>(S(3));          \
-        In b = get<In>(S(4));          \
-        put(S(2), (expression));       \
-        NEXT(5);                       \
+#define BINARY(name, In, expression)                     \
+    op_##name: /* dst, a, b */                            \
+    put(S(2), apply_binary<Op::name>(S(3), S(4)));        \
+    NEXT(5);
+    HASHOS_PURE_BINARY_OPS(BINARY)
+
+    // Two binary ops fused, the first's result feeding the second (dst, a, b, c):
+    // NAME computes (a first b) second c, NAME##Swapped c second (a first b).
+#define FUSED_BINARY(first, second)                                           \
+    op_##first##Then##second: {                                               \
+        Value product;                                                        \
+        put(product, apply_binary<Op::first>(S(3), S(4)));                    \
+        put(S(2), apply_binary<Op::second>(product, S(5)));                   \
+        NEXT(6);                                                              \
+    }                                                                         \
+    op_##first##Then##second##Swapped: {                                      \
+        Value product;                                                        \
+        put(product, apply_binary<Op::first>(S(3), S(4)));                    \
+        put(S(2), apply_binary<Op::second>(S(5), product));                   \
+        NEXT(6);                                                              \
     }
+    HASHOS_RUNTIME_FUSED_BINARIES(FUSED_BINARY)
+#undef FUSED_BINARY
 
     UNARY(I32Eqz, uint32_t, uint32_t(a == 0))
-    BINARY(I32Eq, uint32_t, uint32_t(a == b))
-    BINARY(I32Ne, uint32_t, uint32_t(a != b))
-    BINARY(I32LtS, int32_t, uint32_t(a < b))
-    BINARY(I32LtU, uint32_t, uint32_t(a < b))
-    BINARY(I32GtS, int32_t, uint32_t(a > b))
-    BINARY(I32GtU, uint32_t, uint32_t(a > b))
-    BINARY(I32LeS, int32_t, uint32_t(a <= b))
-    BINARY(I32LeU, uint32_t, uint32_t(a <= b))
-    BINARY(I32GeS, int32_t, uint32_t(a >= b))
-    BINARY(I32GeU, uint32_t, uint32_t(a >= b))
 
     UNARY(I64Eqz, uint64_t, uint32_t(a == 0))
-    BINARY(I64Eq, uint64_t, uint32_t(a == b))
-    BINARY(I64Ne, uint64_t, uint32_t(a != b))
-    BINARY(I64LtS, int64_t, uint32_t(a < b))
-    BINARY(I64LtU, uint64_t, uint32_t(a < b))
-    BINARY(I64GtS, int64_t, uint32_t(a > b))
-    BINARY(I64GtU, uint64_t, uint32_t(a > b))
-    BINARY(I64LeS, int64_t, uint32_t(a <= b))
-    BINARY(I64LeU, uint64_t, uint32_t(a <= b))
-    BINARY(I64GeS, int64_t, uint32_t(a >= b))
-    BINARY(I64GeU, uint64_t, uint32_t(a >= b))
-
-    BINARY(F32Eq, float, uint32_t(a == b))
-    BINARY(F32Ne, float, uint32_t(a != b))
-    BINARY(F32Lt, float, uint32_t(a < b))
-    BINARY(F32Gt, float, uint32_t(a > b))
-    BINARY(F32Le, float, uint32_t(a <= b))
-    BINARY(F32Ge, float, uint32_t(a >= b))
-    BINARY(F64Eq, double, uint32_t(a == b))
-    BINARY(F64Ne, double, uint32_t(a != b))
-    BINARY(F64Lt, double, uint32_t(a < b))
-    BINARY(F64Gt, double, uint32_t(a > b))
-    BINARY(F64Le, double, uint32_t(a <= b))
-    BINARY(F64Ge, double, uint32_t(a >= b))
 
     UNARY(I32Clz, uint32_t, uint32_t(std::countl_zero(a)))
     UNARY(I32Ctz, uint32_t, uint32_t(std::countr_zero(a)))
     UNARY(I32Popcnt, uint32_t, uint32_t(std::popcount(a)))
-    BINARY(I32Add, uint32_t, uint32_t(a + b))
-    BINARY(I32Sub, uint32_t, uint32_t(a - b))
-    BINARY(I32Mul, uint32_t, uint32_t(a * b))
     op_I32DivS: { // dst, a, b
         int32_t a = get<int32_t>(S(3));
         int32_t b = get<int32_t>(S(4));
@@ -672,21 +873,10 @@ op_MemoryFill: { // destination, value, count
         put(S(2), uint32_t(a % b));
         NEXT(5);
     }
-    BINARY(I32And, uint32_t, uint32_t(a & b))
-    BINARY(I32Or, uint32_t, uint32_t(a | b))
-    BINARY(I32Xor, uint32_t, uint32_t(a ^ b))
-    BINARY(I32Shl, uint32_t, uint32_t(a << (b & 31)))
-    BINARY(I32ShrS, uint32_t, int32_t(int32_t(a) >> (b & 31)))
-    BINARY(I32ShrU, uint32_t, uint32_t(a >> (b & 31)))
-    BINARY(I32Rotl, uint32_t, uint32_t(std::rotl(a, int(b & 31))))
-    BINARY(I32Rotr, uint32_t, uint32_t(std::rotr(a, int(b & 31))))
 
     UNARY(I64Clz, uint64_t, uint64_t(std::countl_zero(a)))
     UNARY(I64Ctz, uint64_t, uint64_t(std::countr_zero(a)))
     UNARY(I64Popcnt, uint64_t, uint64_t(std::popcount(a)))
-    BINARY(I64Add, uint64_t, uint64_t(a + b))
-    BINARY(I64Sub, uint64_t, uint64_t(a - b))
-    BINARY(I64Mul, uint64_t, uint64_t(a * b))
     op_I64DivS: {
         int64_t a = get<int64_t>(S(3));
         int64_t b = get<int64_t>(S(4));
@@ -721,14 +911,6 @@ op_MemoryFill: { // destination, value, count
         put(S(2), uint64_t(a % b));
         NEXT(5);
     }
-    BINARY(I64And, uint64_t, uint64_t(a & b))
-    BINARY(I64Or, uint64_t, uint64_t(a | b))
-    BINARY(I64Xor, uint64_t, uint64_t(a ^ b))
-    BINARY(I64Shl, uint64_t, uint64_t(a << (b & 63)))
-    BINARY(I64ShrS, uint64_t, int64_t(int64_t(a) >> (b & 63)))
-    BINARY(I64ShrU, uint64_t, uint64_t(a >> (b & 63)))
-    BINARY(I64Rotl, uint64_t, uint64_t(std::rotl(a, int(b & 63))))
-    BINARY(I64Rotr, uint64_t, uint64_t(std::rotr(a, int(b & 63))))
 
     UNARY(F32Abs, float, numerics::abs(a))
     UNARY(F32Neg, float, numerics::neg(a))
@@ -737,13 +919,6 @@ op_MemoryFill: { // destination, value, count
     UNARY(F32Trunc, float, numerics::trunc(a))
     UNARY(F32Nearest, float, numerics::nearest(a))
     UNARY(F32Sqrt, float, std::sqrt(a))
-    BINARY(F32Add, float, a + b)
-    BINARY(F32Sub, float, a - b)
-    BINARY(F32Mul, float, a * b)
-    BINARY(F32Div, float, a / b)
-    BINARY(F32Min, float, numerics::min(a, b))
-    BINARY(F32Max, float, numerics::max(a, b))
-    BINARY(F32Copysign, float, numerics::copysign(a, b))
 
     UNARY(F64Abs, double, numerics::abs(a))
     UNARY(F64Neg, double, numerics::neg(a))
@@ -752,13 +927,6 @@ op_MemoryFill: { // destination, value, count
     UNARY(F64Trunc, double, numerics::trunc(a))
     UNARY(F64Nearest, double, numerics::nearest(a))
     UNARY(F64Sqrt, double, std::sqrt(a))
-    BINARY(F64Add, double, a + b)
-    BINARY(F64Sub, double, a - b)
-    BINARY(F64Mul, double, a * b)
-    BINARY(F64Div, double, a / b)
-    BINARY(F64Min, double, numerics::min(a, b))
-    BINARY(F64Max, double, numerics::max(a, b))
-    BINARY(F64Copysign, double, numerics::copysign(a, b))
 
     UNARY(I32WrapI64, uint64_t, uint32_t(a))
     UNARY(I64ExtendI32S, int32_t, int64_t(a))
@@ -875,6 +1043,7 @@ done:
     thread->m_state = state;
     return state;
 
+#undef AND_I32_ADD
 #undef RELOAD_MEMORY
 #undef DISPATCH
 #undef NEXT

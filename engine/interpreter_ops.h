@@ -46,15 +46,58 @@ namespace hashos::wasm::runtime {
     X(JumpIfI64GeS)   /* a, b, rel */                                         \
     X(JumpIfI64GeU)   /* a, b, rel */
 
+// Each conditional jump (and its Loop twin) also has two fused twins that first do an add, the
+// induction step that so often comes right before a loop's compare-and-branch:
+// I32AddThen##NAME and I64AddThen##NAME: dst, a, b, then NAME's operands (dst = a + b, then the
+// jump, whose operands may read dst). Their Loop twins check the fuel before the add, so that an
+// instruction stopped for fuel has had no effect and runs again whole on resume.
+
 // The loads and stores of the opcode table; each has a twin named NAME##Indexed whose address
 // operand is two slots added as i32 (the `i32.add` that so often computes an address, fused):
 // loads  dst, a, b, offset   (address = u32(a + b) + offset)
 // stores a, b, value, offset
+// and a twin named NAME##IndexedTee for an i32.add whose sum a local.tee also kept:
+// loads  dst, a, b, sum, offset; stores a, b, sum, value, offset (the sum is written to slot sum).
 #define HASHOS_RUNTIME_MEMORY_ACCESSES(X) \
     X(I32Load) X(I64Load) X(F32Load) X(F64Load) X(I32Load8S) X(I32Load8U) X(I32Load16S) X(I32Load16U) \
     X(I64Load8S) X(I64Load8U) X(I64Load16S) X(I64Load16U) X(I64Load32S) X(I64Load32U)                 \
     X(I32Store) X(I64Store) X(F32Store) X(F64Store) X(I32Store8) X(I32Store16) X(I64Store8)          \
     X(I64Store16) X(I64Store32)
+
+// Pairs of binary numeric ops fused into one instruction when the first's result (a stack slot)
+// is the second's operand, chosen by how often they follow each other in the benchmark workloads
+// (hashing, address arithmetic, dot products). Each pair is two ops, FIRSTThenSECOND and
+// FIRSTThenSECONDSwapped: dst, a, b, c computes (a FIRST b) SECOND c, or c SECOND (a FIRST b).
+#define HASHOS_RUNTIME_FUSED_BINARIES(X) \
+    X(I32Shl, I32Add) X(I32Add, I32Shl) X(I32Mul, I32Add) X(I32Add, I32Mul) X(I32Sub, I32Add)   \
+    X(I32Add, I32Sub) X(I32And, I32Add) X(I32Add, I32And) X(I32Xor, I32Add) X(I32Add, I32Xor)   \
+    X(I32Rotl, I32Xor) X(I32Xor, I32Rotl) X(I32Rotr, I32Xor) X(I32Xor, I32Rotr)                \
+    X(I32ShrU, I32Xor) X(I32Xor, I32ShrU) X(I32Shl, I32Xor) X(I32And, I32Xor) X(I32Xor, I32And) \
+    X(I32Xor, I32Xor) X(I32Or, I32Xor) X(I32ShrU, I32And) X(I32And, I32Or) X(I32Shl, I32Or)     \
+    X(I32ShrU, I32Or) X(I32Xor, I32Mul) X(I32Mul, I32Xor)                                      \
+    X(I64Mul, I64Add) X(I64Xor, I64Mul) X(I64Shl, I64Or) X(I64ShrU, I64Xor) X(I64Add, I64Xor)  \
+    X(I64Xor, I64Xor) X(I64ShrU, I64Or) X(I64And, I64Or)                                       \
+    X(F64Mul, F64Add) X(F64Mul, F64Sub) X(F64Sub, F64Mul) X(F64Mul, F64Mul) X(F64Add, F64Add)  \
+    X(F64Add, F64Mul) X(F64Sub, F64Sub) X(F64Div, F64Mul) X(F64Mul, F64Div)                    \
+    X(F32Mul, F32Add) X(F32Add, F32Add) X(F32Mul, F32Mul) X(F32Sub, F32Mul) X(F32Mul, F32Sub)
+
+// Loads fused with the binary op that takes the loaded value (a stack slot only it reads), four
+// ops per pair: LOADThenOP (dst, x, address, offset: dst = x OP loaded), LOADThenOPSwapped
+// (loaded OP x), and LOADIndexedThenOP, LOADIndexedThenOPSwapped (dst, x, a, b, offset: the
+// address is u32(a + b), as for the indexed loads).
+#define HASHOS_RUNTIME_LOAD_BINARIES(X)                                                        \
+    X(I32Load, I32Add) X(I32Load, I32Xor) X(I32Load, I32And) X(I32Load, I32Sub)             \
+    X(I32Load8U, I32Add) X(I32Load8U, I32Xor) X(I64Load, I64Add) X(I64Load, I64Xor)         \
+    X(F32Load, F32Add) X(F32Load, F32Sub) X(F32Load, F32Mul)                                \
+    X(F64Load, F64Add) X(F64Load, F64Sub) X(F64Load, F64Mul)
+
+// Instructions that an independent i32.add right after them (a pointer or counter step) joins:
+// NAME##AndI32Add does NAME, then the add, whose dst, a, b follow NAME's own operands.
+#define HASHOS_RUNTIME_AND_I32_ADD(X)                                                              \
+    X(Copy) X(I32Add) X(I32Store) X(I64Store) X(F32Store) X(F64Store) X(I32Store8) X(I32Store16) \
+    X(I64Store8) X(I64Store16) X(I64Store32) X(I32StoreIndexed) X(I64StoreIndexed)               \
+    X(F32StoreIndexed) X(F64StoreIndexed) X(I32Store8Indexed) X(I32Store16Indexed)               \
+    X(I64Store8Indexed) X(I64Store16Indexed) X(I64Store32Indexed)
 
 #define HASHOS_RUNTIME_INTERNAL_OPS(X)                                        \
     X(Copy)           /* dst, src */                                          \
@@ -64,6 +107,10 @@ namespace hashos::wasm::runtime {
     X(Const64)        /* dst, imm64 */                                        \
     X(Jump)           /* rel */                                               \
     X(JumpLoop)       /* rel, cost: a back-edge */                            \
+    X(I32AddThenJump) /* dst, a, b, rel: an add, then Jump */                 \
+    X(I64AddThenJump) /* dst, a, b, rel */                                    \
+    X(I32AddThenJumpLoop) /* dst, a, b, rel, cost: an add, then JumpLoop */   \
+    X(I64AddThenJumpLoop) /* dst, a, b, rel, cost */                          \
     X(Return0)        /* */                                                   \
     X(Return1)        /* src */                                               \
     X(ReturnN)        /* count, src: moves count slots to the frame base */   \
@@ -77,13 +124,25 @@ enum class Op : uint16_t {
 #undef WASM_OP
 #define HASHOS_OP_ENUM(name) name,
 #define HASHOS_OP_ENUM_LOOP(name) name##Loop,
-#define HASHOS_OP_ENUM_INDEXED(name) name##Indexed,
+#define HASHOS_OP_ENUM_INDEXED(name) name##Indexed, name##IndexedTee,
+#define HASHOS_OP_ENUM_ADD_THEN(name) I32AddThen##name, I32AddThen##name##Loop, I64AddThen##name, I64AddThen##name##Loop,
+#define HASHOS_OP_ENUM_FUSED(first, second) first##Then##second, first##Then##second##Swapped,
+#define HASHOS_OP_ENUM_AND_I32_ADD(name) name##AndI32Add,
+#define HASHOS_OP_ENUM_LOAD_THEN(load, op) load##Then##op, load##Then##op##Swapped, load##IndexedThen##op, load##IndexedThen##op##Swapped,
     HASHOS_RUNTIME_INTERNAL_OPS(HASHOS_OP_ENUM)
     HASHOS_RUNTIME_CONDITIONAL_JUMPS(HASHOS_OP_ENUM_LOOP)
     HASHOS_RUNTIME_MEMORY_ACCESSES(HASHOS_OP_ENUM_INDEXED)
+    HASHOS_RUNTIME_CONDITIONAL_JUMPS(HASHOS_OP_ENUM_ADD_THEN)
+    HASHOS_RUNTIME_FUSED_BINARIES(HASHOS_OP_ENUM_FUSED)
+    HASHOS_RUNTIME_LOAD_BINARIES(HASHOS_OP_ENUM_LOAD_THEN)
+    HASHOS_RUNTIME_AND_I32_ADD(HASHOS_OP_ENUM_AND_I32_ADD)
+#undef HASHOS_OP_ENUM_AND_I32_ADD
+#undef HASHOS_OP_ENUM_LOAD_THEN
+#undef HASHOS_OP_ENUM_FUSED
 #undef HASHOS_OP_ENUM
 #undef HASHOS_OP_ENUM_LOOP
 #undef HASHOS_OP_ENUM_INDEXED
+#undef HASHOS_OP_ENUM_ADD_THEN
         Count,
 };
 

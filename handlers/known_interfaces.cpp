@@ -1,11 +1,16 @@
 #include "handlers/known_interfaces.h"
 
+#include "environment.interface.h"
+#include "files.interface.h"
 #include "interface.interface.h"
 #include "loader.interface.h"
 #include "log.interface.h"
 #include "process.interface.h"
 #include "random.interface.h"
+#include "stdio.interface.h"
+#include "tcp.interface.h"
 #include "time.interface.h"
+#include "udp.interface.h"
 
 #include <array>
 #include <optional>
@@ -22,13 +27,18 @@ namespace {
     }
 
 // In the order of their names, which is also the order of Shipped.
-constexpr std::array<KnownInterface, 6> k_known = {
+constexpr std::array<KnownInterface, 11> k_known = {
+    HASHOS_KNOWN_INTERFACE(Environment, hashos_environment_Environment),
+    HASHOS_KNOWN_INTERFACE(Files, hashos_files_Files),
     HASHOS_KNOWN_INTERFACE(Interface, hashos_interface_Interface),
     HASHOS_KNOWN_INTERFACE(Loader, hashos_loader_Loader),
     HASHOS_KNOWN_INTERFACE(Log, hashos_log_Log),
     HASHOS_KNOWN_INTERFACE(Process, hashos_process_Process),
     HASHOS_KNOWN_INTERFACE(Random, hashos_random_Random),
+    HASHOS_KNOWN_INTERFACE(Stdio, hashos_stdio_Stdio),
+    HASHOS_KNOWN_INTERFACE(Tcp, hashos_tcp_Tcp),
     HASHOS_KNOWN_INTERFACE(Time, hashos_time_Time),
+    HASHOS_KNOWN_INTERFACE(Udp, hashos_udp_Udp),
 };
 
 #undef HASHOS_KNOWN_INTERFACE

@@ -137,8 +137,6 @@ void ProcessManager::spawn(SpawnSpec spec, AnswerCallback done)
     // One spelling per program, so its permissions and its log prefix do not depend on how the
     // CID was written.
     std::string canonical = cid->to_v1().to_string();
-    if (spec.name.empty())
-        spec.name = short_cid(canonical);
     {
         std::lock_guard lock(m_lock);
         if (m_running + m_starting >= m_config.max_processes) {
@@ -190,13 +188,16 @@ void ProcessManager::start(const std::string& cid, const SpawnSpec& spec, std::s
         std::lock_guard lock(m_lock);
         ++m_in_kernel;
     }
-    auto spawned = m_kernel.spawn(program, kernel::ProgramId(cid), spec.name);
+    // Humans see a shortened CID for a program without a name; the program itself, its full CID.
+    std::string name = spec.name.empty() ? short_cid(cid) : spec.name;
+    auto spawned = m_kernel.spawn(program, kernel::ProgramId(cid), name);
     {
         std::lock_guard lock(m_lock);
         --m_in_kernel;
         --m_starting;
         if (!spawned.is_error()) {
-            m_entries.emplace(spawned.value(), Entry { cid, spec.name, spec.parent, spec.arguments, std::nullopt, false, {} });
+            m_entries.emplace(spawned.value(),
+                Entry { cid, name, spec.parent, { spec.name.empty() ? cid : spec.name, spec.arguments, spec.environment }, std::nullopt, false, {} });
             ++m_running;
         }
     }
@@ -325,6 +326,22 @@ kernel::Answer ProcessManager::list() const
     return kernel::Answer::ok(encode(hashos_process_ListResponse_fields, &response));
 }
 
+std::optional<ProcessManager::StartupContext> ProcessManager::startup_context(kernel::SenderId sender, NameWait wait) const
+{
+    kernel::ProcessId process(sender.value());
+    std::unique_lock lock(m_lock);
+    // As in name_of: the process may ask before its entry is made.
+    auto known = [&] { return m_entries.contains(process) || m_in_kernel == 0; };
+    if (!known()) {
+        if (wait == NameWait::No)
+            return std::nullopt;
+        m_spawned.wait_for(lock, std::chrono::seconds(1), known);
+    }
+    if (auto it = m_entries.find(process); it != m_entries.end())
+        return it->second.startup;
+    return std::nullopt;
+}
+
 std::optional<std::string> ProcessManager::name_of(kernel::SenderId sender, NameWait wait) const
 {
     kernel::ProcessId process(sender.value());
@@ -340,6 +357,22 @@ std::optional<std::string> ProcessManager::name_of(kernel::SenderId sender, Name
     if (auto it = m_entries.find(process); it != m_entries.end())
         return it->second.name;
     return sender.is_null() ? "kernel" : "process " + std::to_string(sender.value());
+}
+
+std::optional<kernel::ProgramId> ProcessManager::program_of(kernel::SenderId sender, NameWait wait) const
+{
+    kernel::ProcessId process(sender.value());
+    std::unique_lock lock(m_lock);
+    // As in name_of: the process may ask before its entry is made.
+    auto known = [&] { return m_entries.contains(process) || m_in_kernel == 0; };
+    if (!known()) {
+        if (wait == NameWait::No)
+            return std::nullopt;
+        m_spawned.wait_for(lock, std::chrono::seconds(1), known);
+    }
+    if (auto it = m_entries.find(process); it != m_entries.end())
+        return kernel::ProgramId(it->second.cid);
+    return std::nullopt;
 }
 
 } // namespace hashos::handlers

@@ -39,6 +39,8 @@ struct SpawnSpec {
     // The program's bytes when the caller has them already: the loader is not asked. For
     // starting a wasm loader itself, which cannot load its own bytes.
     std::optional<std::vector<uint8_t>> program;
+    // Environment variables, "NAME=value" each (the `environment` interface gives them back).
+    std::vector<std::string> environment;
 };
 
 class ProcessManager final : public kernel::Handler, public std::enable_shared_from_this<ProcessManager> {
@@ -66,6 +68,19 @@ public:
     // The LogHandler's NameLookup (handlers/log.h).
     std::optional<std::string> name_of(kernel::SenderId sender, NameWait wait) const;
 
+    // What a process it started was given, for the `environment` handler (handlers/environment.h):
+    // nullopt for a sender it did not start, or, with NameWait::No, one still being entered.
+    struct StartupContext {
+        std::string program_name; // the name given to start(), else the CID
+        std::vector<std::string> arguments;
+        std::vector<std::string> environment;
+    };
+    std::optional<StartupContext> startup_context(kernel::SenderId sender, NameWait wait) const;
+
+    // The program (its canonical CID) a process it started runs, for handlers whose grants are
+    // per program (handlers/files.h): nullopt for a sender it did not start.
+    std::optional<kernel::ProgramId> program_of(kernel::SenderId sender, NameWait wait) const;
+
 private:
     struct Waiter {
         kernel::SenderId sender;
@@ -76,7 +91,7 @@ private:
         std::string cid;
         std::string name;
         kernel::SenderId parent;
-        std::vector<std::string> arguments; // FIXME: not passed to the program until WASI's args_get exists
+        StartupContext startup; // read by the `environment` handler
         std::optional<kernel::ExitStatus> status;
         bool parent_gone = false;
         std::vector<Waiter> waiters;

@@ -1,7 +1,9 @@
 #include "handlers/system.h"
 
+#include "handlers/environment.h"
 #include "handlers/known_interfaces.h"
 #include "handlers/random.h"
+#include "handlers/tcp.h"
 #include "handlers/time.h"
 #include "handlers/wire.h"
 #include "process.interface.h"
@@ -34,11 +36,14 @@ System::System(SystemConfig config)
     kernel_config.interface_interface = shipped(Shipped::Interface).hash;
     kernel_config.limits = config.limits;
     kernel_config.scheduler = config.scheduler;
+    kernel_config.import_providers = config.import_providers;
     m_kernel = std::make_unique<kernel::Kernel>(kernel_config);
 
     auto& permissions = m_kernel->permissions();
-    // DESIGN.md: log, time and random are harmless enough to allow every program by default.
-    for (auto id : { Shipped::Log, Shipped::Time, Shipped::Random })
+    // DESIGN.md: log, time and random are harmless enough to allow every program by default; so
+    // are a program's own start-up context (environment) and the streams the user gave it
+    // (stdio), which a plain command-line program cannot do without.
+    for (auto id : { Shipped::Log, Shipped::Time, Shipped::Random, Shipped::Environment, Shipped::Stdio })
         permissions.set_default(shipped(id).hash, kernel::Decision::Allow);
     permissions.set_asker(config.asker);
     for (auto const& assignment : config.assignments)
@@ -56,6 +61,19 @@ System::System(SystemConfig config)
     m_kernel->register_handler(shipped(Shipped::Time).hash, std::make_shared<TimeHandler>(m_loop));
     m_kernel->register_handler(shipped(Shipped::Random).hash, std::make_shared<RandomHandler>());
     m_kernel->register_handler(shipped(Shipped::Process).hash, m_processes);
+    auto startup = [processes = std::weak_ptr<ProcessManager>(m_processes)](kernel::SenderId sender, NameWait wait) {
+        auto manager = processes.lock();
+        return manager ? manager->startup_context(sender, wait) : std::nullopt;
+    };
+    m_kernel->register_handler(shipped(Shipped::Environment).hash, std::make_shared<EnvironmentHandler>(m_loop, std::move(startup)));
+    m_kernel->register_handler(shipped(Shipped::Stdio).hash, std::make_shared<StdioHandler>(config.stdio));
+    auto program_of = [processes = std::weak_ptr<ProcessManager>(m_processes)](kernel::SenderId sender) {
+        auto manager = processes.lock();
+        return manager ? manager->program_of(sender, NameWait::Yes) : std::nullopt;
+    };
+    m_files = std::make_shared<FilesHandler>(m_loop, std::move(program_of));
+    m_kernel->register_handler(shipped(Shipped::Files).hash, m_files);
+    m_kernel->register_handler(shipped(Shipped::Tcp).hash, std::make_shared<TcpHandler>(m_loop));
     if (config.store)
         m_kernel->register_handler(shipped(Shipped::Loader).hash,
             std::make_shared<LoaderHandler>(std::move(*config.store), m_loop, std::move(config.fetch)));

@@ -13,9 +13,11 @@
 #pragma once
 
 #include "handlers/event_loop.h"
+#include "handlers/files.h"
 #include "handlers/loader.h"
 #include "handlers/log.h"
 #include "handlers/process.h"
+#include "handlers/stdio.h"
 #include "kernel/kernel.h"
 
 #include <memory>
@@ -37,6 +39,9 @@ struct SystemConfig {
     std::vector<HandlerAssignment> assignments;
     std::shared_ptr<kernel::PermissionAsker> asker; // none: "ask" denies
     LogOutput log_output;
+    StdioStreams stdio; // what the `stdio` interface reads and writes
+    // Import modules besides `hashos` (kernel/import_provider.h): WASI, given by cli/.
+    std::vector<std::shared_ptr<kernel::ImportProvider>> import_providers;
     size_t max_processes = 4096;
 };
 
@@ -49,6 +54,8 @@ public:
 
     kernel::Kernel& kernel() { return *m_kernel; }
     ProcessManager& processes() { return *m_processes; }
+    // The native `files` handler, to grant programs their directories before they start.
+    FilesHandler& files() { return *m_files; }
 
     // Starts a program as the embedder's child (through the process handler, which asks the
     // loader) and returns its id.
@@ -64,6 +71,7 @@ private:
     EventLoop m_loop; // outlives the kernel: the handlers' timers belong to its io_context
     std::unique_ptr<kernel::Kernel> m_kernel;
     std::shared_ptr<ProcessManager> m_processes;
+    std::shared_ptr<FilesHandler> m_files;
 };
 
 } // namespace hashos::handlers

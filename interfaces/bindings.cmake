@@ -16,6 +16,9 @@
 find_program(NANOPB_GENERATOR nanopb_generator.py REQUIRED)
 find_program(PROTOC protoc REQUIRED) # nanopb_generator.py runs it to parse .proto files
 find_package(nanopb CONFIG REQUIRED)
+# Global, so that bindings generated in any directory (programs/, tests/) link the host runtime
+# without finding nanopb again there.
+set_target_properties(nanopb::protobuf-nanopb-static PROPERTIES IMPORTED_GLOBAL TRUE)
 
 function(hashos_interface_bindings)
     cmake_parse_arguments(PARSE_ARGV 0 arg "" "TARGET" "PROTOS;IMPORT_DIRS")

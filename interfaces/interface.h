@@ -12,11 +12,22 @@
 
 namespace hashos::interfaces {
 
+// A field of a method's request or response, as much as hashos-idl needs to generate a direct
+// encoder and decoder for a message of scalars (interfaces/tool/direct_codec.h).
+struct Field {
+    std::string name;      // `sequence`: nanopb's struct member has the same name
+    uint32_t number = 0;   // the field number
+    std::string type;      // the .proto type: `uint64`, `sint32`, `bool`, `double`, `enum`, `string`, `bytes`, `message`
+    bool singular = false; // proto3 singular: not repeated, not in a oneof, not `optional`
+};
+
 struct Method {
     std::string name;          // `Write`
     uint32_t number = 0;       // 1 + its index in declaration order; the first varint of a body
     std::string request_type;  // full name, `hashos.log.WriteRequest`
     std::string response_type; // full name, `hashos.log.WriteResponse`
+    std::vector<Field> request_fields;  // in field-number order
+    std::vector<Field> response_fields; // in field-number order
 };
 
 struct Interface {

@@ -2,6 +2,8 @@
 
 #include "interfaces/canonical_form.h"
 
+#include <algorithm>
+
 #include <google/protobuf/compiler/importer.h>
 #include <google/protobuf/descriptor.h>
 
@@ -46,6 +48,24 @@ std::filesystem::path normalized(const std::filesystem::path& path)
     return std::filesystem::absolute(path).lexically_normal();
 }
 
+// The fields of `message` in field-number order (the order protobuf encoders write them in).
+std::vector<Field> fields_of(const google::protobuf::Descriptor& message)
+{
+    using google::protobuf::FieldDescriptor;
+    std::vector<Field> fields;
+    for (int i = 0; i < message.field_count(); ++i) {
+        const FieldDescriptor& field = *message.field(i);
+        fields.push_back(Field {
+            .name = field.name(),
+            .number = static_cast<uint32_t>(field.number()),
+            .type = field.type_name(), // "uint64", "enum", "message", "group", …
+            .singular = !field.is_repeated() && !field.containing_oneof() && !field.has_presence(),
+        });
+    }
+    std::sort(fields.begin(), fields.end(), [](const Field& a, const Field& b) { return a.number < b.number; });
+    return fields;
+}
+
 Result<Interface> describe(const ServiceDescriptor& service, const std::filesystem::path& source)
 {
     std::string form = TRY(canonical_form(service));
@@ -65,6 +85,8 @@ Result<Interface> describe(const ServiceDescriptor& service, const std::filesyst
             .number = static_cast<uint32_t>(i + 1),
             .request_type = method.input_type()->full_name(),
             .response_type = method.output_type()->full_name(),
+            .request_fields = fields_of(*method.input_type()),
+            .response_fields = fields_of(*method.output_type()),
         });
     }
     return interface;

@@ -47,6 +47,7 @@ Kernel::Kernel(KernelConfig config)
 {
     m_services.scheduler = &m_scheduler;
     m_services.interface_interface = m_config.interface_interface;
+    m_services.import_providers = m_config.import_providers;
     m_services.on_exit = [this](Process& process, const ExitStatus& status) { exited(process, status); };
     // Every program may ask to handle an interface; who gets which is the registry's decision.
     m_services.permissions.set_default(m_config.interface_interface, Decision::Allow);

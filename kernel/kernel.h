@@ -31,6 +31,8 @@ struct KernelConfig {
     InterfaceHash interface_interface;
     Limits limits;
     SchedulerConfig scheduler;
+    // Import modules besides `hashos` that programs may use (e.g. WASI, wasi/).
+    std::vector<std::shared_ptr<ImportProvider>> import_providers;
 };
 
 class Kernel {

@@ -57,12 +57,27 @@ Result<void> Process::instantiate(std::span<const uint8_t> wasm)
     m_store->set_memory_page_limit(m_limits.memory_pages);
 
     std::vector<wasm::Extern> imports;
+    // Each import provider binds once, at its module's first import (kernel/import_provider.h).
+    std::vector<std::pair<ImportProvider*, std::unique_ptr<ProcessImports>>> bound;
     for (size_t i = 0; i < valid.module().imports.size(); ++i) {
         const wasm::Import& import = valid.module().imports[i];
-        if (import.module != "hashos" || import.kind != wasm::ExternKind::Function)
+        if (import.kind != wasm::ExternKind::Function)
             return Error("unknown import " + import.module + "." + import.name);
         const wasm::FuncType& type = valid.module().types[import.type_index];
-        imports.push_back(wasm::Extern::from(TRY(syscalls::make_import(*this, import.name, type))));
+        if (import.module == "hashos") {
+            imports.push_back(wasm::Extern::from(TRY(syscalls::make_import(*this, import.name, type))));
+            continue;
+        }
+        auto provider = std::find_if(m_services.import_providers.begin(), m_services.import_providers.end(),
+            [&](const auto& candidate) { return candidate->module_name() == import.module; });
+        if (provider == m_services.import_providers.end())
+            return Error("unknown import " + import.module + "." + import.name);
+        auto binding = std::find_if(bound.begin(), bound.end(), [&](const auto& entry) { return entry.first == provider->get(); });
+        if (binding == bound.end()) {
+            bound.emplace_back(provider->get(), TRY((*provider)->bind(*this)));
+            binding = bound.end() - 1;
+        }
+        imports.push_back(wasm::Extern::from(TRY(binding->second->make_import(import.name, type))));
     }
     m_instance = TRY(m_store->instantiate(valid, imports));
 

@@ -1,5 +1,6 @@
 #include "kernel/scheduler.h"
 
+#include "kernel/host_wait.h"
 #include "kernel/syscalls.h"
 
 #include <algorithm>
@@ -252,6 +253,8 @@ Scheduler::Outcome Scheduler::run_thread(Worker& worker, Thread& thread, ExitSta
 
     if (thread.suspension() == Suspension::NextMessage && !syscalls::retry_next_message(thread))
         return Outcome::Waiting;
+    if (thread.suspension() == Suspension::Answers && !retry_host_wait(thread))
+        return Outcome::Waiting;
 
     wasm::RunState state = thread.engine().run(worker.fuel_per_slice);
     switch (state) {
@@ -269,6 +272,7 @@ Scheduler::Outcome Scheduler::run_thread(Worker& worker, Thread& thread, ExitSta
     case wasm::RunState::Suspended:
         switch (thread.suspension()) {
         case Suspension::NextMessage:
+        case Suspension::Answers:
             return Outcome::Waiting;
         case Suspension::Exit:
             status = ExitStatus::exited(thread.exit_code());

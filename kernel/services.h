@@ -4,12 +4,15 @@
 #pragma once
 
 #include "kernel/exit_status.h"
+#include "kernel/import_provider.h"
 #include "kernel/ids.h"
 #include "kernel/permissions.h"
 #include "kernel/registry.h"
 
 #include <atomic>
 #include <functional>
+#include <memory>
+#include <vector>
 
 namespace hashos::kernel {
 
@@ -23,6 +26,8 @@ struct Services {
     // The kernel-handled `interface` interface (interfaces/interface.proto), injected by the
     // embedder so kernel/ does not depend on interfaces/.
     InterfaceHash interface_interface;
+    // Import modules other than `hashos` (kernel/import_provider.h), given by the embedder.
+    std::vector<std::shared_ptr<ImportProvider>> import_providers;
     // Called once per process, on the worker that ended it, after its cleanup.
     std::function<void(Process&, const ExitStatus&)> on_exit;
 

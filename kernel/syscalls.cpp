@@ -80,55 +80,12 @@ HostOutcome emit_message(Process& process, HostCall& call)
     if (!interface_span || !body_span || !out_id_span)
         return finish(call, code(SyscallError::BadPointer));
 
-    Services& services = process.services();
-    Message message;
-    message.id = services.new_message_id();
-    message.interface = InterfaceHash::from(interface_span->data());
-    message.sender = process.sender_id();
-    message.answer_wanted = wants_answer ? AnswerWanted::Yes : AnswerWanted::No;
-    message.reply_to = process.shared_mailbox();
-    if (wants_answer && !process.mailbox().add_pending(message.id, message.interface))
-        return finish(call, code(SyscallError::Limit));
-
-    // Perform. From here the message exists: its id is the program's to wait for or cancel.
-    message.body = body_span->copy_in();
-    if (wants_answer)
-        out_id_span->write<uint64_t>(0, message.id.value());
-    switch (process.permission_cache().check(services.permissions, process.program(), message.interface)) {
-    case Decision::Allow: {
-        const MessageId id = message.id;
-        int32_t result = route(services, process.shared_mailbox(), std::move(message), wait);
-        // A full queue is a syscall error: the message never existed, nor does its id.
-        if (result == code(SyscallError::QueueFull) && wants_answer)
-            process.mailbox().cancel(id);
-        return finish(call, result);
-    }
-    case Decision::Deny:
-        if (!wants_answer)
-            return finish(call, code(SyscallError::Denied));
-        process.mailbox().receive_answer(message.id, message.interface,
-            Answer::error(ErrorCode::PermissionDenied, Permissions::denial_reason(process.program(), message.interface)));
-        return finish(call, k_ok);
-    case Decision::Ask:
-        break;
-    }
-    // The user is asked; the message goes on (or is refused) when they answer. emit_message
-    // never blocks, so the program learns the outcome from the answer.
-    ProgramId program = process.program();
-    InterfaceHash interface = message.interface;
-    std::weak_ptr<Mailbox> sender = process.shared_mailbox();
-    services.permissions.ask(program, interface,
-        [&services, program, wait, sender, message = std::move(message)](Decision decision) mutable {
-            if (decision == Decision::Allow) {
-                // A full queue now has no caller to return to: it becomes an error answer.
-                Message copy_for_error { message.id, message.interface, message.sender, message.answer_wanted, {}, message.reply_to };
-                if (route(services, sender.lock(), std::move(message), wait) == code(SyscallError::QueueFull))
-                    answer_message(copy_for_error, Answer::error(ErrorCode::ResourceExhausted, "handler queue full"));
-            } else {
-                answer_message(message, Answer::error(ErrorCode::PermissionDenied, Permissions::denial_reason(program, message.interface)));
-            }
-        });
-    return finish(call, k_ok);
+    MessageId id;
+    int32_t result = send(process, InterfaceHash::from(interface_span->data()), body_span->copy_in(),
+        wants_answer ? AnswerWanted::Yes : AnswerWanted::No, wait, id);
+    if (wants_answer && !id.is_null())
+        out_id_span->write<uint64_t>(0, id.value());
+    return finish(call, result);
 }
 
 // --- emit_answer ---------------------------------------------------------------------------------
@@ -237,12 +194,7 @@ HostOutcome next_message(Process& process, HostCall& call)
 
 HostOutcome cancel_message(Process& process, HostCall& call)
 {
-    auto handler = process.mailbox().cancel(MessageId(call.args[0].u64()));
-    if (!handler)
-        return finish(call, code(SyscallError::UnknownMessage));
-    if (auto alive = handler->lock())
-        alive->cancel(MessageId(call.args[0].u64()));
-    return finish(call, k_ok);
+    return finish(call, cancel(process, MessageId(call.args[0].u64())));
 }
 
 HostOutcome exit_process(Process& process, HostCall& call)
@@ -275,6 +227,70 @@ const std::array<Syscall, 5>& table()
 }
 
 } // namespace
+
+int32_t send(Process& process, const InterfaceHash& interface, std::vector<uint8_t> body, AnswerWanted answer_wanted,
+    WaitForHandler wait, MessageId& out_id)
+{
+    const bool wants_answer = answer_wanted == AnswerWanted::Yes;
+    Services& services = process.services();
+    Message message;
+    message.id = services.new_message_id();
+    message.interface = interface;
+    message.sender = process.sender_id();
+    message.answer_wanted = answer_wanted;
+    message.reply_to = process.shared_mailbox();
+    if (wants_answer && !process.mailbox().add_pending(message.id, message.interface))
+        return code(SyscallError::Limit);
+
+    // Perform. From here the message exists: its id is the program's to wait for or cancel.
+    message.body = std::move(body);
+    if (wants_answer)
+        out_id = message.id;
+    switch (process.permission_cache().check(services.permissions, process.program(), message.interface)) {
+    case Decision::Allow: {
+        const MessageId id = message.id;
+        int32_t result = route(services, process.shared_mailbox(), std::move(message), wait);
+        // A full queue is a syscall error: the message never existed, nor does its id.
+        if (result == code(SyscallError::QueueFull) && wants_answer)
+            process.mailbox().cancel(id);
+        return result;
+    }
+    case Decision::Deny:
+        if (!wants_answer)
+            return code(SyscallError::Denied);
+        process.mailbox().receive_answer(message.id, message.interface,
+            Answer::error(ErrorCode::PermissionDenied, Permissions::denial_reason(process.program(), message.interface)));
+        return k_ok;
+    case Decision::Ask:
+        break;
+    }
+    // The user is asked; the message goes on (or is refused) when they answer. emit_message
+    // never blocks, so the program learns the outcome from the answer.
+    ProgramId program = process.program();
+    std::weak_ptr<Mailbox> sender = process.shared_mailbox();
+    services.permissions.ask(program, interface,
+        [&services, program, wait, sender, message = std::move(message)](Decision decision) mutable {
+            if (decision == Decision::Allow) {
+                // A full queue now has no caller to return to: it becomes an error answer.
+                Message copy_for_error { message.id, message.interface, message.sender, message.answer_wanted, {}, message.reply_to };
+                if (route(services, sender.lock(), std::move(message), wait) == code(SyscallError::QueueFull))
+                    answer_message(copy_for_error, Answer::error(ErrorCode::ResourceExhausted, "handler queue full"));
+            } else {
+                answer_message(message, Answer::error(ErrorCode::PermissionDenied, Permissions::denial_reason(program, message.interface)));
+            }
+        });
+    return k_ok;
+}
+
+int32_t cancel(Process& process, MessageId id)
+{
+    auto handler = process.mailbox().cancel(id);
+    if (!handler)
+        return code(SyscallError::UnknownMessage);
+    if (auto alive = handler->lock())
+        alive->cancel(id);
+    return k_ok;
+}
 
 Result<wasm::Function*> make_import(Process& process, std::string_view name, const wasm::FuncType& type)
 {

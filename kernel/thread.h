@@ -9,18 +9,22 @@
 #include "kernel/ids.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace hashos::kernel {
 
 class Process;
+struct Event;
 
 // Why the engine thread is Suspended in a host call.
 enum class Suspension : uint8_t {
     None,
     NextMessage, // blocked in next_message: `wait` says where the event goes
     Exit,        // called exit(code)
+    Answers,     // in an import provider's host function, awaiting answers (kernel/host_wait.h)
 };
 
 // What the thread is running.
@@ -57,6 +61,17 @@ public:
         m_suspension = Suspension::Exit;
         m_exit_code = code;
     }
+    // kernel/host_wait.h: the answers a host function awaits, and what to do with the first.
+    struct AnswerWait {
+        std::vector<MessageId> filter;
+        std::function<std::optional<int32_t>(Event&&)> then;
+    };
+    void suspend_for_answers(AnswerWait wait)
+    {
+        m_suspension = Suspension::Answers;
+        m_answer_wait = std::move(wait);
+    }
+    AnswerWait& answer_wait() { return m_answer_wait; }
     // Completes the suspended host call with `result` (the syscall's return value).
     void resume(int32_t result);
 
@@ -70,6 +85,7 @@ private:
     Phase m_phase;
     Suspension m_suspension = Suspension::None;
     NextMessageWait m_wait;
+    AnswerWait m_answer_wait;
     int32_t m_exit_code = 0;
 };
 

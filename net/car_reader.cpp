@@ -62,12 +62,9 @@ Result<void> CarReader::parse_section(std::span<const uint8_t> section)
     auto cid = store::Cid::from_bytes(section.first(size.value()));
     if (cid.is_error())
         return Error("section " + std::to_string(m_blocks_read) + ": " + cid.error().message());
-    auto block = section.subspan(size.value());
-    if (!cid->multihash().matches(block))
-        return Error("block " + cid->to_string() + " does not match its CID (" + std::to_string(block.size())
-            + " bytes with another sha2-256)");
+    auto block = TRY(store::VerifiedBlock::verify(cid.value(), section.subspan(size.value())));
     ++m_blocks_read;
-    return m_on_block(cid.value(), block);
+    return m_on_block(block);
 }
 
 Result<size_t> CarReader::parse_one(std::span<const uint8_t> bytes)

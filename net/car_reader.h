@@ -17,6 +17,7 @@
 #include "net/car_header.h"
 #include "store/block_store.h"
 #include "store/cid.h"
+#include "store/verified_block.h"
 
 #include <cstdint>
 #include <functional>
@@ -30,9 +31,9 @@ namespace hashos::net {
 constexpr size_t k_max_car_cid_size = 128;
 constexpr size_t k_max_car_section_size = store::k_max_block_size + k_max_car_cid_size;
 
-// Receives each block once it has been verified against its CID. An error stops the reader and
-// is returned from feed() as it is.
-using CarBlockHandler = std::function<Result<void>(const store::Cid&, std::span<const uint8_t> block)>;
+// Receives each block once it has been verified against its CID (the bytes are valid only during
+// the call). An error stops the reader and is returned from feed() as it is.
+using CarBlockHandler = std::function<Result<void>(const store::VerifiedBlock&)>;
 
 class CarReader {
 public:

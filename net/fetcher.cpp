@@ -3,6 +3,7 @@
 #include "net/car_reader.h"
 #include "net/gateway_request.h"
 #include "net/http_transfers.h"
+#include "store/block_batch.h"
 #include "store/dag_pb.h"
 #include "store/dag_walk.h"
 
@@ -65,7 +66,8 @@ private:
     void retry(std::shared_ptr<BlockJob> job);
 
     // Stores a verified block; returns the blocks it links to.
-    Result<std::vector<store::Cid>> keep(const store::Cid& cid, std::span<const uint8_t> block);
+    Result<std::vector<store::Cid>> keep(const store::VerifiedBlock& block);
+    Result<void> fetch_all(const store::Cid& root);
     void fail(Error error);
     void report(size_t peer, PeerProblem::Kind kind, std::string message);
     void received(size_t peer, size_t bytes);
@@ -80,6 +82,8 @@ private:
     const store::BlockStore& m_store;
     const ProgressCallback& m_progress_callback;
     HttpTransfers m_transfers;
+    // Where fetched blocks go: written as they arrive, made durable together (store/block_batch.h).
+    std::optional<store::BlockBatch> m_batch;
 
     std::optional<store::Multihash> m_root;
     std::deque<std::pair<store::Cid, size_t>> m_queue; // CIDs to look at, with their depth
@@ -156,9 +160,11 @@ Error FetchSession::no_peer_error(const store::Cid& cid) const
     return Error(message);
 }
 
-Result<std::vector<store::Cid>> FetchSession::keep(const store::Cid& cid, std::span<const uint8_t> block)
+Result<std::vector<store::Cid>> FetchSession::keep(const store::VerifiedBlock& verified)
 {
-    TRY(m_store.put(cid, block));
+    auto const& cid = verified.cid();
+    auto block = verified.bytes();
+    TRY(m_batch->add(verified));
     ++m_report.blocks_stored;
     ++m_progress.blocks_stored;
     std::vector<store::Cid> links;
@@ -186,10 +192,10 @@ Result<void> FetchSession::fetch_car(const store::Cid& root)
         // Only blocks the DAG links to are stored: a CAR may carry anything.
         std::set<store::Multihash> wanted { root.multihash() };
         bool car_started = false;
-        CarReader reader([&](const store::Cid& cid, std::span<const uint8_t> block) -> Result<void> {
-            if (wanted.erase(cid.multihash()) == 0)
+        CarReader reader([&](const store::VerifiedBlock& block) -> Result<void> {
+            if (wanted.erase(block.cid().multihash()) == 0)
                 return {};
-            auto links = keep(cid, block);
+            auto links = keep(block);
             if (links.is_error()) {
                 fail(links.error()); // our store or the DAG itself, not the peer
                 return links.release_error();
@@ -293,12 +299,13 @@ void FetchSession::finish(std::shared_ptr<BlockJob> job, const TransferResult& r
         return;
     switch (result.kind) {
     case TransferResult::Kind::Complete: {
-        if (!job->cid.multihash().matches(job->body)) {
+        auto verified = store::VerifiedBlock::verify(job->cid, job->body);
+        if (verified.is_error()) {
             report(job->peer, PeerProblem::Kind::Dropped,
                 "sent " + std::to_string(job->body.size()) + " bytes for block " + job->cid.to_string() + " that do not match its CID");
             return retry(std::move(job));
         }
-        auto links = keep(job->cid, job->body);
+        auto links = keep(verified.value());
         if (links.is_error())
             return fail(links.release_error());
         for (auto& link : links.value())
@@ -363,13 +370,27 @@ Result<void> FetchSession::fetch_missing(const store::Cid& root)
     return {};
 }
 
+Result<void> FetchSession::fetch_all(const store::Cid& root)
+{
+    if (root.codec() == store::Codec::DagPb && !TRY(m_store.has(root.multihash()))) {
+        TRY(fetch_car(root));
+        // The walk below looks for blocks in the store.
+        TRY(m_batch->commit());
+    }
+    TRY(fetch_missing(root));
+    return m_batch->commit();
+}
+
 Result<FetchReport> FetchSession::run(const store::Cid& root)
 {
     m_root = root.multihash();
-    auto hold = TRY(m_store.hold_off_gc());
-    if (root.codec() == store::Codec::DagPb && !TRY(m_store.has(root.multihash())))
-        TRY(fetch_car(root));
-    TRY(fetch_missing(root));
+    // Also holds gc off for the whole fetch.
+    m_batch.emplace(TRY(store::BlockBatch::begin(m_store)));
+    if (auto fetched = fetch_all(root); fetched.is_error()) {
+        // The verified blocks that did arrive spare the next attempt their transfer.
+        (void)m_batch->commit();
+        return fetched.release_error();
+    }
     if (!m_progress.total_bytes && m_progress.blocks_stored > 0)
         m_progress.total_bytes = m_progress.bytes_received;
     notify();

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <string>
+#include <utility>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -30,6 +31,8 @@ Result<void> write_all(int fd, std::span<const uint8_t> bytes, const std::filesy
     return {};
 }
 
+} // namespace
+
 Result<void> sync_directory(const std::filesystem::path& directory)
 {
     int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -44,8 +47,6 @@ Result<void> sync_directory(const std::filesystem::path& directory)
     }
     return {};
 }
-
-} // namespace
 
 bool is_temporary_file(const std::filesystem::path& path)
 {
@@ -75,6 +76,52 @@ Result<void> write_file_atomically(const std::filesystem::path& path, std::span<
         return written;
     }
     return sync_directory(directory);
+}
+
+Result<TemporaryFile> TemporaryFile::write(const std::filesystem::path& directory, std::span<const uint8_t> bytes, FileAccess access)
+{
+    std::string temporary = (directory / (std::string(k_temporary_prefix) + "XXXXXX")).string();
+    int fd = ::mkostemp(temporary.data(), O_CLOEXEC);
+    if (fd < 0)
+        return system_error("create a temporary file in", directory);
+    TemporaryFile file(std::move(temporary), fd);
+    TRY(write_all(fd, bytes, file.m_path));
+    if (::fchmod(fd, access == FileAccess::ReadOnly ? 0444 : 0644) != 0)
+        return system_error("set the permissions of", file.m_path);
+    // Only a hint that lets the disk work while the caller goes on: sync() is the barrier, so a
+    // failure here (a file system without writeback) changes nothing.
+    ::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+    return file;
+}
+
+TemporaryFile::TemporaryFile(TemporaryFile&& other) noexcept
+    : m_path(std::exchange(other.m_path, {}))
+    , m_fd(std::exchange(other.m_fd, -1))
+{
+}
+
+TemporaryFile::~TemporaryFile()
+{
+    if (m_fd >= 0)
+        ::close(m_fd);
+    if (!m_path.empty())
+        ::unlink(m_path.c_str());
+}
+
+Result<void> TemporaryFile::sync()
+{
+    if (::fdatasync(m_fd) != 0)
+        return system_error("sync", m_path);
+    return {};
+}
+
+Result<void> TemporaryFile::rename_to(const std::filesystem::path& path)
+{
+    if (::rename(m_path.c_str(), path.c_str()) != 0)
+        return system_error("rename into place", path);
+    m_path.clear();
+    ::close(std::exchange(m_fd, -1));
+    return {};
 }
 
 } // namespace hashos::store

@@ -23,4 +23,36 @@ enum class FileAccess {
 
 Result<void> write_file_atomically(const std::filesystem::path& path, std::span<const uint8_t> bytes, FileAccess access);
 
+// The pieces of write_file_atomically, for writers that make many files durable at once
+// (store/block_batch.h): write each to a temporary file, sync them all, rename them all, then
+// sync their directories.
+
+// A written temporary file, still open so that it can be synced. Removes the file when
+// destroyed unless it was renamed into place.
+class TemporaryFile {
+public:
+    // Writes `bytes` to a new temporary file in `directory` and asks the kernel to start writing
+    // them to disk (sync_file_range), without waiting.
+    static Result<TemporaryFile> write(const std::filesystem::path& directory, std::span<const uint8_t> bytes, FileAccess access);
+
+    TemporaryFile(TemporaryFile&& other) noexcept;
+    TemporaryFile& operator=(TemporaryFile&&) = delete;
+    TemporaryFile(const TemporaryFile&) = delete;
+    ~TemporaryFile();
+
+    // Waits until the bytes are on disk.
+    Result<void> sync();
+    // Renames the file to `path` (in the same directory); call after sync(). The directory still
+    // needs sync_directory() for the rename itself to survive a crash.
+    Result<void> rename_to(const std::filesystem::path& path);
+
+private:
+    TemporaryFile(std::string path, int fd) : m_path(std::move(path)), m_fd(fd) {}
+
+    std::string m_path; // empty once renamed
+    int m_fd = -1;
+};
+
+Result<void> sync_directory(const std::filesystem::path& directory);
+
 } // namespace hashos::store

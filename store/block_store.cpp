@@ -151,16 +151,31 @@ Result<void> BlockStore::put(const Cid& cid, std::span<const uint8_t> block) con
     if (block.size() > k_max_block_size)
         return Error("block " + cid.to_string() + " is " + std::to_string(block.size()) + " bytes, over the "
             + std::to_string(k_max_block_size) + "-byte limit");
-    if (!cid.multihash().matches(block))
+    auto verified = VerifiedBlock::verify(cid, block);
+    if (verified.is_error())
         return Error("refusing block " + cid.to_string() + ": its bytes do not match its hash");
+    return put(verified.value());
+}
+
+bool BlockStore::holds_intact(const fs::path& path, const Multihash& multihash) const
+{
+    auto existing = read_block_file(path);
+    return !existing.is_error() && existing.value() && multihash.matches(*existing.value());
+}
+
+Result<void> BlockStore::put(const VerifiedBlock& block) const
+{
+    auto const& cid = block.cid();
+    if (block.bytes().size() > k_max_block_size)
+        return Error("block " + cid.to_string() + " is " + std::to_string(block.bytes().size()) + " bytes, over the "
+            + std::to_string(k_max_block_size) + "-byte limit");
     auto lock = TRY(FileLock::acquire(lock_path(), LockMode::Shared));
     auto path = block_path(cid.multihash());
     // An intact copy makes this a no-op; a corrupt one is replaced by the good bytes.
-    auto existing = read_block_file(path);
-    if (!existing.is_error() && existing.value() && cid.multihash().matches(*existing.value()))
+    if (holds_intact(path, cid.multihash()))
         return {};
     TRY(make_directories(path.parent_path()));
-    return write_file_atomically(path, block, FileAccess::ReadOnly);
+    return write_file_atomically(path, block.bytes(), FileAccess::ReadOnly);
 }
 
 Result<std::vector<StoredBlock>> BlockStore::blocks() const

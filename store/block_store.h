@@ -25,6 +25,7 @@
 #include "store/block_source.h"
 #include "store/cid.h"
 #include "store/file_lock.h"
+#include "store/verified_block.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -63,6 +64,8 @@ public:
     // Verifies `block` against `cid` and stores it. Storing a block that is already there is a
     // no-op, unless the copy on disk is corrupt: then it is replaced.
     Result<void> put(const Cid& cid, std::span<const uint8_t> block) const;
+    // The same for a block already hashed: no second hash.
+    Result<void> put(const VerifiedBlock& block) const;
     Result<std::vector<StoredBlock>> blocks() const;
 
     // Pins `root`: its whole DAG must be in the store, and stays there through gc.
@@ -78,11 +81,15 @@ public:
     Result<GcHold> hold_off_gc() const;
 
 private:
+    friend class BlockBatch;
+
     explicit BlockStore(std::filesystem::path directory) : m_directory(std::move(directory)) {}
 
     std::filesystem::path block_path(const Multihash& multihash) const;
     std::filesystem::path pin_path(const Cid& root) const;
     std::filesystem::path lock_path() const { return m_directory / "lock"; }
+    // True when an intact copy of `multihash`'s block is already at `path`.
+    bool holds_intact(const std::filesystem::path& path, const Multihash& multihash) const;
 
     std::filesystem::path m_directory;
 };

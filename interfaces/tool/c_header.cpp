@@ -1,5 +1,7 @@
 #include "interfaces/tool/c_header.h"
 
+#include "interfaces/tool/direct_codec.h"
+
 #include <cctype>
 #include <cstdio>
 #include <fstream>
@@ -68,6 +70,7 @@ void write_service(std::string& out, const Interface& service)
         out += "#define " + method_prefix + "_Response " + c_name(method.response_type) + "\n";
         out += "#define " + method_prefix + "_Response_fields " + c_name(method.response_type) + "_fields\n";
     }
+    // SERVICE_METHOD_Request_codec and _Response_codec follow with the codecs (tool/direct_codec.h).
 }
 
 } // namespace
@@ -82,6 +85,7 @@ std::string c_header(const std::filesystem::path& proto_file, const std::vector<
     out += "#include <stdint.h>\n\n#include \"" + stem + ".pb.h\"\n";
     for (const Interface* service : services)
         write_service(out, *service);
+    out += direct_codecs(services);
     out += "\n#endif /* " + guard + " */\n";
     return out;
 }

@@ -1,6 +1,6 @@
 // The C header hashos-idl generates for one .proto file: for each service in it, the interface
 // hash (32 bytes and 64 hex digits), its names, and the method numbers with their nanopb request
-// and response types. Guests and the kernel's native handlers include it next to nanopb's
+// and response types, and their codecs (tool/direct_codec.h). Guests and the kernel's native handlers include it next to nanopb's
 // NAME.pb.h, which it includes.
 #pragma once
 

@@ -102,7 +102,7 @@ void EventLoop::answered(const hashos_event& event)
     if (!call)
         return; // a Call that was never awaited: nobody wants its answer
     *link = call->next;
-    call->status = hashos_answer_status(&event, call->response_fields, call->response);
+    call->status = hashos_answer_status_codec(&event, call->response_codec, call->response);
     call->waiter.resume();
 }
 

@@ -44,8 +44,17 @@ void hashos_inbox_free(hashos_inbox* inbox)
     inbox->capacity = 0;
 }
 
-/* The body for `method` and `message` (NULL fields: an empty message), with the method number
- * first when `method` is not 0 (answers have none). `*out` is `stack` or a malloc'd buffer. */
+/* The codec of a bare nanopb descriptor (the pb_msgdesc_t functions): nanopb alone. */
+#define NANOPB_CODEC(fields) { (fields), NULL, NULL, 0 }
+
+static int decode_body(const hashos_codec* codec, const uint8_t* bytes, uint32_t size, void* out)
+{
+    if (codec->decode)
+        return codec->decode(bytes, size, out);
+    pb_istream_t stream = pb_istream_from_buffer(bytes, size);
+    return pb_decode(&stream, codec->fields, out);
+}
+
 /* The common case: the body fits the caller's stack buffer, so encode once, straight into it. */
 static int encode_body_on_stack(uint32_t method, const pb_msgdesc_t* fields, const void* message,
     uint8_t stack[STACK_BODY_SIZE], uint32_t* out_size)
@@ -59,9 +68,20 @@ static int encode_body_on_stack(uint32_t method, const pb_msgdesc_t* fields, con
     return 1;
 }
 
-static int32_t encode_body(uint32_t method, const pb_msgdesc_t* fields, const void* message,
+/* The body for `method` and `message` (a NULL codec: an empty message), with the method number
+ * first when `method` is not 0 (answers have none). `*out` is `stack` or a malloc'd buffer. */
+static int32_t encode_body(uint32_t method, const hashos_codec* codec, const void* message,
     uint8_t stack[STACK_BODY_SIZE], uint8_t** out, uint32_t* out_size)
 {
+    /* A message of scalars: hashos-idl's direct encoder, after the method's varint (5 bytes at most). */
+    if (codec && codec->encode && codec->max_size <= STACK_BODY_SIZE - 5) {
+        uint8_t* end = method ? hashos_codec_put_varint(stack, method) : stack;
+        end += codec->encode(message, end);
+        *out = stack;
+        *out_size = (uint32_t)(end - stack);
+        return HASHOS_OK;
+    }
+    const pb_msgdesc_t* fields = codec ? codec->fields : NULL;
     if (encode_body_on_stack(method, fields, message, stack, out_size)) {
         *out = stack;
         return HASHOS_OK;
@@ -97,10 +117,17 @@ static int32_t encode_body(uint32_t method, const pb_msgdesc_t* fields, const vo
 int32_t hashos_send(const uint8_t* interface_hash, uint32_t method, const pb_msgdesc_t* request_fields,
     const void* request, uint32_t flags, uint64_t* out_id)
 {
+    hashos_codec codec = NANOPB_CODEC(request_fields);
+    return hashos_send_codec(interface_hash, method, request_fields ? &codec : NULL, request, flags, out_id);
+}
+
+int32_t hashos_send_codec(const uint8_t* interface_hash, uint32_t method, const hashos_codec* request_codec,
+    const void* request, uint32_t flags, uint64_t* out_id)
+{
     uint8_t stack[STACK_BODY_SIZE];
     uint8_t* body;
     uint32_t size;
-    int32_t status = encode_body(method, request_fields, request, stack, &body, &size);
+    int32_t status = encode_body(method, request_codec, request, stack, &body, &size);
     if (status != HASHOS_OK)
         return status;
     status = hashos_emit_message(interface_hash, body, size, flags, out_id);
@@ -126,33 +153,51 @@ static int32_t error_answer_status(const hashos_event* event)
 
 int32_t hashos_answer_status(const hashos_event* event, const pb_msgdesc_t* response_fields, void* response)
 {
+    hashos_codec codec = NANOPB_CODEC(response_fields);
+    return hashos_answer_status_codec(event, response_fields ? &codec : NULL, response);
+}
+
+int32_t hashos_answer_status_codec(const hashos_event* event, const hashos_codec* response_codec, void* response)
+{
     if (event->kind == HASHOS_EVENT_ERROR_ANSWER)
         return error_answer_status(event);
-    if (response_fields && response) {
-        pb_istream_t stream = pb_istream_from_buffer(hashos_event_body(event), event->body_len);
-        if (!pb_decode(&stream, response_fields, response))
-            return HASHOS_E_DECODE;
-    }
+    if (response_codec && response && !decode_body(response_codec, hashos_event_body(event), event->body_len, response))
+        return HASHOS_E_DECODE;
     return HASHOS_OK;
 }
 
 int32_t hashos_wait(uint64_t message_id, const pb_msgdesc_t* response_fields, void* response)
 {
+    hashos_codec codec = NANOPB_CODEC(response_fields);
+    return hashos_wait_codec(message_id, response_fields ? &codec : NULL, response);
+}
+
+int32_t hashos_wait_codec(uint64_t message_id, const hashos_codec* response_codec, void* response)
+{
     int32_t result = hashos_receive(&g_answers, &message_id, 1, HASHOS_NEXT_BLOCK);
     if (result < 0)
         return result;
-    return hashos_answer_status(hashos_inbox_event(&g_answers), response_fields, response);
+    return hashos_answer_status_codec(hashos_inbox_event(&g_answers), response_codec, response);
 }
 
 int32_t hashos_call(const uint8_t* interface_hash, uint32_t method, const pb_msgdesc_t* request_fields,
     const void* request, const pb_msgdesc_t* response_fields, void* response, uint32_t flags)
 {
+    hashos_codec request_codec = NANOPB_CODEC(request_fields);
+    hashos_codec response_codec = NANOPB_CODEC(response_fields);
+    return hashos_call_codec(interface_hash, method, request_fields ? &request_codec : NULL, request,
+        response_fields ? &response_codec : NULL, response, flags);
+}
+
+int32_t hashos_call_codec(const uint8_t* interface_hash, uint32_t method, const hashos_codec* request_codec,
+    const void* request, const hashos_codec* response_codec, void* response, uint32_t flags)
+{
     uint64_t id = 0;
-    int32_t status = hashos_send(interface_hash, method, request_fields, request,
+    int32_t status = hashos_send_codec(interface_hash, method, request_codec, request,
         flags | HASHOS_EMIT_ANSWER_WANTED, &id);
     if (status != HASHOS_OK)
         return status;
-    return hashos_wait(id, response_fields, response);
+    return hashos_wait_codec(id, response_codec, response);
 }
 
 const hashos_Error* hashos_last_error(void) { return &g_last_error; }
@@ -206,18 +251,29 @@ int32_t hashos_request_from_event(const hashos_event* event, hashos_request* req
 
 int32_t hashos_decode_request(const hashos_request* request, const pb_msgdesc_t* fields, void* out)
 {
-    pb_istream_t stream = pb_istream_from_buffer(request->body, request->body_len);
-    return pb_decode(&stream, fields, out) ? HASHOS_OK : HASHOS_E_DECODE;
+    hashos_codec codec = NANOPB_CODEC(fields);
+    return hashos_decode_request_codec(request, &codec, out);
+}
+
+int32_t hashos_decode_request_codec(const hashos_request* request, const hashos_codec* codec, void* out)
+{
+    return decode_body(codec, request->body, request->body_len, out) ? HASHOS_OK : HASHOS_E_DECODE;
 }
 
 int32_t hashos_answer(const hashos_request* request, const pb_msgdesc_t* fields, const void* response)
+{
+    hashos_codec codec = NANOPB_CODEC(fields);
+    return hashos_answer_codec(request, fields ? &codec : NULL, response);
+}
+
+int32_t hashos_answer_codec(const hashos_request* request, const hashos_codec* codec, const void* response)
 {
     if (!request->answer_wanted)
         return HASHOS_OK;
     uint8_t stack[STACK_BODY_SIZE];
     uint8_t* body;
     uint32_t size;
-    int32_t status = encode_body(0, fields, response, stack, &body, &size);
+    int32_t status = encode_body(0, codec, response, stack, &body, &size);
     if (status != HASHOS_OK)
         return status;
     status = hashos_emit_answer(request->id, body, size, 0);

@@ -35,10 +35,10 @@ struct Blocks {
     std::vector<std::pair<store::Cid, std::vector<uint8_t>>> list;
     CarBlockHandler handler()
     {
-        return [this](const store::Cid& cid, std::span<const uint8_t> block) -> Result<void> {
+        return [this](const store::VerifiedBlock& block) -> Result<void> {
             // The reader's promise: nothing reaches the handler that does not match its CID.
-            EXPECT_TRUE(cid.multihash().matches(block));
-            list.emplace_back(cid, std::vector<uint8_t>(block.begin(), block.end()));
+            EXPECT_TRUE(block.cid().multihash().matches(block.bytes()));
+            list.emplace_back(block.cid(), std::vector<uint8_t>(block.bytes().begin(), block.bytes().end()));
             return {};
         };
     }

@@ -212,6 +212,40 @@ TEST(Fetch, PeersFromTheCommandLineComeFirstAndMergeWithTheConfig)
     EXPECT_NE(fetched.errors.find("dead peer " + dead.url()), std::string::npos) << fetched.errors;
 }
 
+TEST(Run, FetchesAMissingProgramFromThePeersGivenWithPeerThenThoseOfTheConfig)
+{
+    Node a, b;
+    auto program = add(a, HASHOS_HELLO_WASM);
+    ASSERT_TRUE(program.starts_with("bafkrei")) << program;
+    ServeProcess serve_a(a);
+    Port dead(Port::Mode::Refuse);
+    // --peer URLs are tried in order: the dead one, then A; the config's dead peer is never asked.
+    Port dead_in_config(Port::Mode::Refuse);
+    b.configure(peers_toml({ dead_in_config.url() }));
+    auto errors = b.path("run.err");
+    auto ran = run_command(b.hashos("run --peer " + dead.url() + " --peer " + serve_a.url() + " " + program) + " 2>"
+        + shell_quote(errors.string()));
+    auto stderr_text = store::testing::read_text_file(errors);
+    ASSERT_EQ(ran.exit_code, 0) << stderr_text;
+    EXPECT_NE(stderr_text.find("hello from hashos"), std::string::npos) << stderr_text;
+    EXPECT_NE(stderr_text.find("dead peer " + dead.url()), std::string::npos) << stderr_text;
+    EXPECT_EQ(stderr_text.find(dead_in_config.url()), std::string::npos) << stderr_text;
+    // Fetched, verified, stored and pinned: it survives gc and runs again with no peer at all.
+    EXPECT_EQ(run_command(b.hashos("gc")).exit_code, 0);
+    b.configure("");
+    ran = run_command(b.hashos("run " + program) + " 2>" + shell_quote(errors.string()));
+    EXPECT_EQ(ran.exit_code, 0) << store::testing::read_text_file(errors);
+
+    // Without --peer, the config's peers are used; with neither, the error says what to do.
+    Node c;
+    c.configure(peers_toml({ serve_a.url() }));
+    EXPECT_EQ(run_command(c.hashos("run " + program) + " 2>/dev/null").exit_code, 0);
+    Node d;
+    ran = run_command(d.hashos("run " + program) + " 2>" + shell_quote(errors.string()));
+    EXPECT_EQ(ran.exit_code, 125);
+    EXPECT_NE(store::testing::read_text_file(errors).find(program), std::string::npos);
+}
+
 TEST(Fetch, FailsClearlyWhenNoPeerHasIt)
 {
     Node a, b;

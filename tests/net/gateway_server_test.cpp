@@ -59,8 +59,8 @@ TEST_F(GatewayServerTest, ServesTheWholeDagAsACar)
     EXPECT_EQ(response->status, 200);
     EXPECT_EQ(response->get_header_value("Content-Type"), k_car_content_type);
     store::testing::MemoryBlocks received;
-    auto header = read_car(as_bytes(response->body), [&](const store::Cid& cid, std::span<const uint8_t> block) {
-        return received.put(cid, block);
+    auto header = read_car(as_bytes(response->body), [&](const store::VerifiedBlock& block) {
+        return received.put(block.cid(), block.bytes());
     });
     ASSERT_FALSE(header.is_error()) << header.error().message();
     EXPECT_EQ(header->roots, std::vector<std::vector<uint8_t>> { m_big->bytes() });
@@ -70,7 +70,7 @@ TEST_F(GatewayServerTest, ServesTheWholeDagAsACar)
     auto root_only = get("/ipfs/" + m_big->to_string() + "?format=car&dag-scope=block");
     ASSERT_TRUE(root_only);
     size_t blocks = 0;
-    ASSERT_FALSE(read_car(as_bytes(root_only->body), [&](const store::Cid&, std::span<const uint8_t>) -> Result<void> {
+    ASSERT_FALSE(read_car(as_bytes(root_only->body), [&](const store::VerifiedBlock&) -> Result<void> {
         ++blocks;
         return {};
     }).is_error());
@@ -124,7 +124,7 @@ TEST_F(GatewayServerTest, AnswersTheProbeCid)
     auto car = get("/ipfs/bafkqaaa?format=car", std::string(k_car_media_type));
     ASSERT_TRUE(car);
     EXPECT_EQ(car->status, 200);
-    auto header = read_car(as_bytes(car->body), [](const store::Cid&, std::span<const uint8_t>) -> Result<void> { return {}; });
+    auto header = read_car(as_bytes(car->body), [](const store::VerifiedBlock&) -> Result<void> { return {}; });
     ASSERT_FALSE(header.is_error()) << header.error().message();
     EXPECT_EQ(header->roots, (std::vector<std::vector<uint8_t>> { { 0x01, 0x55, 0x00, 0x00 } }));
 }
@@ -150,7 +150,7 @@ TEST_F(GatewayServerTest, ACarWithAMissingBlockEndsEarly)
     EXPECT_TRUE(!response || response->status == 200);
     if (response) {
         size_t received = 0;
-        auto header = read_car(as_bytes(response->body), [&](const store::Cid&, std::span<const uint8_t>) -> Result<void> {
+        auto header = read_car(as_bytes(response->body), [&](const store::VerifiedBlock&) -> Result<void> {
             ++received;
             return {};
         });

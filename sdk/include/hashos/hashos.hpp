@@ -24,22 +24,23 @@ namespace hashos {
 
 inline constexpr int32_t ok = HASHOS_OK;
 
-// One method of an interface: its hash, number and nanopb message types.
+// One method of an interface: its hash, number and the codecs of its messages (hashos-idl's:
+// direct code for messages of scalars, nanopb for the others).
 template <class RequestType, class ResponseType>
 struct Method {
     using Request = RequestType;
     using Response = ResponseType;
     const uint8_t* interface_hash;
     uint32_t number;
-    const pb_msgdesc_t* request_fields;
-    const pb_msgdesc_t* response_fields;
+    const hashos_codec* request_codec;
+    const hashos_codec* response_codec;
 };
 
 // The Method by hashos-idl's names: HASHOS_METHOD(hashos_time_Time, SleepFor).
 #define HASHOS_METHOD(service, method)                                                               \
     (::hashos::Method<service##_##method##_Request, service##_##method##_Response> {                 \
-        service##_hash, service##_METHOD_##method, service##_##method##_Request_fields,               \
-        service##_##method##_Response_fields })
+        service##_hash, service##_METHOD_##method, service##_##method##_Request_codec,                \
+        service##_##method##_Response_codec })
 
 // What a call gives back: a status and, when it is ok, the response.
 template <class Response>
@@ -58,7 +59,7 @@ namespace detail {
 struct PendingCall {
     uint64_t id = 0;
     std::coroutine_handle<> waiter;
-    const pb_msgdesc_t* response_fields = nullptr;
+    const hashos_codec* response_codec = nullptr;
     void* response = nullptr;
     int32_t status = HASHOS_OK;
     PendingCall* next = nullptr;
@@ -145,7 +146,7 @@ public:
 
     int32_t answer(const typename M::Response& response)
     {
-        int32_t status = hashos_answer(&m_raw, m_method.response_fields, &response);
+        int32_t status = hashos_answer_codec(&m_raw, m_method.response_codec, &response);
         m_raw.answer_wanted = false;
         return status;
     }
@@ -169,14 +170,21 @@ public:
     Call(const M& method, const typename M::Request& request, uint32_t flags)
         : m_method(method)
     {
-        m_pending.status = hashos_send(method.interface_hash, method.number, method.request_fields, &request,
+        m_pending.status = hashos_send_codec(method.interface_hash, method.number, method.request_codec, &request,
             flags | HASHOS_EMIT_ANSWER_WANTED, &m_pending.id);
+    }
+    // With `prepared`: the response starts as it, so that its nanopb callbacks (bytes, strings,
+    // repeated fields) decode into memory the caller owns.
+    Call(const M& method, const typename M::Request& request, const typename M::Response& prepared, uint32_t flags)
+        : Call(method, request, flags)
+    {
+        m_result.value = prepared;
     }
     bool await_ready() const noexcept { return m_pending.status != HASHOS_OK; }
     void await_suspend(std::coroutine_handle<> waiter)
     {
         m_pending.waiter = waiter;
-        m_pending.response_fields = m_method.response_fields;
+        m_pending.response_codec = m_method.response_codec;
         m_pending.response = &m_result.value;
         EventLoop::current().wait_for(&m_pending);
     }
@@ -196,6 +204,14 @@ template <class M>
 Call<M> call(const M& method, const typename M::Request& request, uint32_t flags = 0)
 {
     return Call<M>(method, request, flags);
+}
+
+// `co_await call_into(method, request, prepared)`: as call(), the answer decoded into a copy of
+// `prepared`, whose callbacks say where its bytes and strings go (hashos/pb_callbacks.h).
+template <class M>
+Call<M> call_into(const M& method, const typename M::Request& request, const typename M::Response& prepared, uint32_t flags = 0)
+{
+    return Call<M>(method, request, prepared, flags);
 }
 
 // Sleeps without blocking the loop: other handlers and tasks run meanwhile.
@@ -222,7 +238,7 @@ struct Handler final : HandlerBase {
     void dispatch(const hashos_request& raw) override
     {
         typename M::Request request {};
-        if (hashos_decode_request(&raw, served.request_fields, &request) != HASHOS_OK) {
+        if (hashos_decode_request_codec(&raw, served.request_codec, &request) != HASHOS_OK) {
             hashos_answer_error(&raw, hashos_ErrorCode_ERROR_CODE_INVALID_ARGUMENT, "the request does not decode");
             return;
         }
@@ -230,7 +246,7 @@ struct Handler final : HandlerBase {
             typename M::Response response {};
             int32_t status = function(request, response);
             if (status == HASHOS_OK)
-                hashos_answer(&raw, served.response_fields, &response);
+                hashos_answer_codec(&raw, served.response_codec, &response);
             else
                 hashos_answer_error(&raw, status > 0 ? (hashos_ErrorCode)status : hashos_ErrorCode_ERROR_CODE_INTERNAL,
                     "%s", hashos_status_name(status));

@@ -1,0 +1,11 @@
+// End of input at once: getchar returns EOF, read returns 0, and the stream says EOF.
+#include <stdio.h>
+#include <unistd.h>
+
+int main(void)
+{
+    char buffer[16];
+    printf("read: %zd\n", read(0, buffer, sizeof buffer));
+    printf("getchar is EOF: %d, feof: %d\n", getchar() == EOF, feof(stdin));
+    return 0;
+}
