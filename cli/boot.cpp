@@ -173,7 +173,7 @@ int boot(const std::filesystem::path& path)
     for (size_t i = 0; i < programs.size(); ++i) {
         auto& program = programs[i];
         override_permissions(*booted, kernel::ProgramId(cids[i]), program.allow, program.deny);
-        handlers::SpawnSpec spec { cids[i], program.name, program.arguments, kernel::SenderId(), std::nullopt };
+        handlers::SpawnSpec spec { cids[i], program.name, program.arguments, kernel::SenderId(), std::nullopt, {} };
         auto const& loader = handlers::shipped(handlers::Shipped::Loader).hash;
         if (std::find(program.handles.begin(), program.handles.end(), loader) != program.handles.end()) {
             auto bytes = read_from_store(store::Cid::parse(cids[i]).value());

@@ -158,6 +158,11 @@ void add_run_command(CLI::App& app, int& exit_code)
     command->add_option("--env", options->environment, "Set an environment variable of the program, NAME=value; repeatable");
     command->add_option("--peer", options->peers, "A peer or gateway URL to fetch a missing program from, tried before the config's (repeatable)");
     command->add_option("--invoke", options->invoke, "Without the kernel: call this export of a .wasm file with the arguments and print its results");
+    // One value per occurrence, so that `--allow tcp PROGRAM` leaves PROGRAM to the positional.
+    for (auto const* name : { "--allow", "--deny", "--dir", "--env", "--peer" }) {
+        if (auto* option = command->get_option_no_throw(name))
+            option->allow_extra_args(false);
+    }
     command->callback([options, &exit_code] { exit_code = run(*options); });
 }
 

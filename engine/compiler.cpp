@@ -20,12 +20,20 @@
 // callee needs its arguments in place: at block/loop/if entry, block ends, branches, and call
 // arguments.
 //
-// Peepholes, all local to the last emitted instruction and never across a label:
+// Peepholes, all local to the last two emitted instructions and never across a label (each one
+// is a row family of engine/interpreter_ops.h; fewer dispatches is what makes the interpreter
+// fast, measured by bench/engine):
 //  - a single-result instruction followed by local.set/tee writes the local directly;
-//  - an i32 or i64 comparison (or eqz) followed by br_if/if becomes one compare-and-jump;
+//  - an i32 or i64 comparison (or eqz) followed by br_if/if becomes one compare-and-jump, and an
+//    i32.add/i64.add right before a jump is fused into it (I32AddThen..., a loop's step and test);
 //  - two copies in a row become one Copy2, an i32.add of an i32.add's result one I32Add3;
 //  - an i32.add followed by a load or store that takes its result as the address becomes one
-//    indexed access (runtime::Op::NAME##Indexed).
+//    indexed access (runtime::Op::NAME##Indexed), or NAME##IndexedTee when a local.tee keeps
+//    the sum too (`*++p`);
+//  - a binary op whose operand is the result of the binary op or load just before becomes one
+//    fused instruction (HASHOS_RUNTIME_FUSED_BINARIES, HASHOS_RUNTIME_LOAD_BINARIES);
+//  - finally, when the next instruction begins, the last two may be joined into one dispatch
+//    whatever their dependence (HASHOS_RUNTIME_JOIN_FIRSTS, HASHOS_RUNTIME_AND_I32_ADD).
 //
 // Fuel (metered code only): a loop header charges the loop's cost when the loop is entered, and
 // every back-edge charges it again as it jumps (the ...Loop jump ops), so an iteration costs no
@@ -204,6 +212,25 @@ std::optional<Op> add_then_variant(Op add, Op jump)
     }
 }
 
+// The op that runs `first` then `second` in one dispatch (runtime::HASHOS_RUNTIME_JOIN_FIRSTS).
+std::optional<Op> joined_pair(Op first, Op second)
+{
+#define HASHOS_JOIN_PAIR_CASE(a, b) \
+    case Op::b: return Op::a##And##b;
+#define HASHOS_JOIN_FIRST_CASE(a)                                   \
+    case Op::a:                                                     \
+        switch (second) {                                           \
+            HASHOS_RUNTIME_JOIN_SECONDS(HASHOS_JOIN_PAIR_CASE, a)   \
+        default: return std::nullopt;                               \
+        }
+    switch (first) {
+        HASHOS_RUNTIME_JOIN_FIRSTS(HASHOS_JOIN_FIRST_CASE)
+    default: return std::nullopt;
+    }
+#undef HASHOS_JOIN_FIRST_CASE
+#undef HASHOS_JOIN_PAIR_CASE
+}
+
 // The twin of an instruction that an independent i32.add after it joins.
 std::optional<Op> and_i32_add_variant(Op op)
 {
@@ -285,7 +312,10 @@ private:
     // Emission.
     size_t begin(Op op, bool writes_slot = false)
     {
-        join_independent_add();
+        // A comparison is often taken back into a compare-and-jump, which may then absorb the
+        // add before it: no join across one.
+        if (!fused_jump(op))
+            join_independent_add();
         m_last = m_code.size();
         m_last_op = op;
         m_last_writes_slot = writes_slot;
@@ -294,12 +324,29 @@ private:
         pointer(m_handlers[size_t(op)]);
         return m_last;
     }
-    // An i32.add that no peephole took (the next instruction is being emitted) joins the
-    // instruction before it when that one has an ...AndI32Add twin: one dispatch for both. Only
-    // between labels (the emitted records are reset at each), so no jump lands on the add.
+    // Called as the next instruction begins, when no peephole can take the last two any more:
+    // they become one joined instruction (runtime::HASHOS_RUNTIME_JOIN_FIRSTS), or an i32.add
+    // joins the instruction before it when that one has an ...AndI32Add twin; one dispatch for
+    // both. Only between labels (the emitted records are reset at each), so no jump lands
+    // between the two.
     void join_independent_add()
     {
-        if (m_last_emitted.op != Op::I32Add || m_previous_emitted.start == k_none)
+        if (m_previous_emitted.start == k_none)
+            return;
+        {
+            // A pair of runtime::HASHOS_RUNTIME_JOIN_FIRSTS: the second's handler units go, its
+            // operands move two units down, right after the first's.
+            if (std::optional<Op> joined = joined_pair(m_previous_emitted.op, m_last_emitted.op)) {
+                size_t next = m_last_emitted.start;
+                m_code.erase(m_code.begin() + next, m_code.begin() + next + 2);
+                set_handler(m_previous_emitted.start, *joined);
+                m_last_emitted = { m_previous_emitted.start, *joined };
+                m_previous_emitted = {};
+                m_last = k_none;
+                return;
+            }
+        }
+        if (m_last_emitted.op != Op::I32Add)
             return;
         std::optional<Op> joined = and_i32_add_variant(m_previous_emitted.op);
         if (!joined)

@@ -17,7 +17,9 @@
 // without bound. A charge larger than the fuel left stops the run (OutOfFuel) and the leftover is
 // carried into the next run(), so a run never overdraws, a charge larger than a slice is paid
 // over several slices, and a call sliced into any budgets charges exactly what an uninterrupted
-// call does.
+// call does. (A back-edge fused with the add before it stops when its charge exceeds the fuel
+// left even if it would not jump, so that it never runs its add twice; it still charges only
+// when it jumps.)
 #include "engine/instance.h"
 #include "engine/numerics.h"
 #include "engine/thread_impl.h"
@@ -240,6 +242,8 @@ RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const
 #define HASHOS_OP_LABEL_ADD_THEN(name) &&op_I32AddThen##name, &&op_I32AddThen##name##Loop, &&op_I64AddThen##name, &&op_I64AddThen##name##Loop,
 #define HASHOS_OP_LABEL_FUSED(first, second) &&op_##first##Then##second, &&op_##first##Then##second##Swapped,
 #define HASHOS_OP_LABEL_AND_I32_ADD(name) &&op_##name##AndI32Add,
+#define HASHOS_OP_LABEL_JOIN_PAIR(first, second) &&op_##first##And##second,
+#define HASHOS_OP_LABEL_JOIN_FIRST(first) HASHOS_RUNTIME_JOIN_SECONDS(HASHOS_OP_LABEL_JOIN_PAIR, first)
 #define HASHOS_OP_LABEL_LOAD_THEN(load, op) &&op_##load##Then##op, &&op_##load##Then##op##Swapped, &&op_##load##IndexedThen##op, &&op_##load##IndexedThen##op##Swapped,
         HASHOS_RUNTIME_INTERNAL_OPS(HASHOS_OP_LABEL)
         HASHOS_RUNTIME_CONDITIONAL_JUMPS(HASHOS_OP_LABEL_LOOP)
@@ -248,6 +252,9 @@ RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const
         HASHOS_RUNTIME_FUSED_BINARIES(HASHOS_OP_LABEL_FUSED)
         HASHOS_RUNTIME_LOAD_BINARIES(HASHOS_OP_LABEL_LOAD_THEN)
         HASHOS_RUNTIME_AND_I32_ADD(HASHOS_OP_LABEL_AND_I32_ADD)
+        HASHOS_RUNTIME_JOIN_FIRSTS(HASHOS_OP_LABEL_JOIN_FIRST)
+#undef HASHOS_OP_LABEL_JOIN_FIRST
+#undef HASHOS_OP_LABEL_JOIN_PAIR
 #undef HASHOS_OP_LABEL_AND_I32_ADD
 #undef HASHOS_OP_LABEL_LOAD_THEN
 #undef HASHOS_OP_LABEL_FUSED
@@ -270,7 +277,14 @@ RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const
     Frame* const frame_limit = t.frames + t.frame_capacity;
     Value* const stack_limit = t.stack + t.stack_slots;
     const uint64_t start_fuel = std::min(budget, UINT64_MAX - t.fuel_carry) + t.fuel_carry;
+    // A hint to g++ to keep the fuel in a register: every loop back-edge updates it, and a
+    // spilled counter puts a store-to-load round trip on each iteration (seen on x86-64, where
+    // g++ otherwise gives the callee-saved registers to pc, fp and the memory base and size).
+#if defined(__x86_64__) && !defined(__clang__)
+    register uint64_t fuel asm("r15") = start_fuel;
+#else
     uint64_t fuel = start_fuel;
+#endif
     uint8_t* memory_base = nullptr;
     uint64_t memory_size = 0;
     RunState state = RunState::Idle;
@@ -334,6 +348,7 @@ op_CopyAndI32Add: // dst, src, then the add's dst, a, b
 op_I32AddAndI32Add: // dst, a, b, then the second add's dst, a, b
     put(S(2), uint32_t(S(3).u32() + S(4).u32()));
     AND_I32_ADD(5)
+
 op_I32Add3: // dst, a, b, c
     put(S(2), uint32_t(S(3).u32() + S(4).u32() + S(5).u32()));
     NEXT(6);
@@ -707,6 +722,39 @@ op_ElemDrop: { // Instance*, element index
     HASHOS_RUNTIME_LOAD_BINARIES(LOAD_THEN)
 #undef LOAD_THEN
 #undef LOAD_THEN_AT
+
+    // Joined pairs (runtime::HASHOS_RUNTIME_JOIN_FIRSTS): FIRST's work as its own handler does it,
+    // then pc moves past FIRST's operands, so that SECOND's operands are where SECOND's handler
+    // reads them, and control goes straight there (a direct jump, not a dispatch).
+#define JOIN_FIRST_I32Add put(S(2), uint32_t(S(3).u32() + S(4).u32())); pc += 3;
+#define JOIN_FIRST_Copy S(2) = S(3); pc += 2;
+#define JOIN_FIRST_Copy2 S(2) = S(3); S(4) = S(5); pc += 4;
+#define JOIN_FIRST_LOAD(load, address_expression, offset_index)                                 \
+    LOAD_VALUE(LoadType<Op::load>::Memory, LoadType<Op::load>::Result, address_expression,      \
+        offset_index, S(2))                                                                     \
+    pc += (offset_index) - 1;
+#define JOIN_FIRST_I32Load JOIN_FIRST_LOAD(I32Load, S(3).u32(), 4)
+#define JOIN_FIRST_I32LoadIndexed JOIN_FIRST_LOAD(I32Load, uint32_t(S(3).u32() + S(4).u32()), 5)
+#define JOIN_FIRST_I64LoadIndexed JOIN_FIRST_LOAD(I64Load, uint32_t(S(3).u32() + S(4).u32()), 5)
+#define JOIN_FIRST_F32Load JOIN_FIRST_LOAD(F32Load, S(3).u32(), 4)
+#define JOIN_FIRST_F32LoadIndexed JOIN_FIRST_LOAD(F32Load, uint32_t(S(3).u32() + S(4).u32()), 5)
+#define JOIN_FIRST_F64Load JOIN_FIRST_LOAD(F64Load, S(3).u32(), 4)
+#define JOIN_FIRST_F64LoadIndexed JOIN_FIRST_LOAD(F64Load, uint32_t(S(3).u32() + S(4).u32()), 5)
+#define JOIN_FIRST_BINARY(name) put(S(2), apply_binary<Op::name>(S(3), S(4))); pc += 3;
+#define JOIN_FIRST_I32Rotl JOIN_FIRST_BINARY(I32Rotl)
+#define JOIN_FIRST_I32And JOIN_FIRST_BINARY(I32And)
+#define JOIN_FIRST_I32Xor JOIN_FIRST_BINARY(I32Xor)
+#define JOIN_FIRST_F64Mul JOIN_FIRST_BINARY(F64Mul)
+#define JOIN_PAIR(first, second)                         \
+    op_##first##And##second: /* first's operands, then second's */ \
+    JOIN_FIRST_##first                                   \
+    goto op_##second;
+#define JOIN_FIRST(first) HASHOS_RUNTIME_JOIN_SECONDS(JOIN_PAIR, first)
+    HASHOS_RUNTIME_JOIN_FIRSTS(JOIN_FIRST)
+#undef JOIN_FIRST
+#undef JOIN_PAIR
+#undef JOIN_FIRST_BINARY
+#undef JOIN_FIRST_LOAD
 #undef LOAD_VALUE
 
 #define STORE_VALUE(MemoryType, address_expression, value_index)               \

@@ -99,6 +99,29 @@ namespace hashos::wasm::runtime {
     X(F32StoreIndexed) X(F64StoreIndexed) X(I32Store8Indexed) X(I32Store16Indexed)               \
     X(I64Store8Indexed) X(I64Store16Indexed) X(I64Store32Indexed)
 
+// Pairs of instructions joined into one dispatch, when the second follows the first with no
+// label between (engine/compiler.cpp: join_pair): FIRST##And##SECOND does FIRST, then goes
+// straight to SECOND's own handler, whose operands follow FIRST's. Any two instructions run in
+// sequence this way, dependent or not; SECOND must be one that no jump or fixup points into
+// (no control flow), which holds for every row of the lists below.
+#define HASHOS_RUNTIME_JOIN_FIRSTS(X)                                                              \
+    X(I32Add) X(Copy) X(Copy2) X(I32Load) X(I32LoadIndexed) X(I64LoadIndexed) X(F32Load)       \
+    X(F32LoadIndexed) X(F64Load) X(F64LoadIndexed) X(I32Rotl) X(I32And) X(I32Xor) X(F64Mul)
+#define HASHOS_RUNTIME_JOIN_SECONDS(X, first)                                                      \
+    X(first, I32Load) X(first, I32LoadIndexed) X(first, I32LoadIndexedTee) X(first, I32Load8U)   \
+    X(first, I32Load8UIndexed) X(first, I64Load) X(first, I64LoadIndexed) X(first, F32Load)      \
+    X(first, F32LoadIndexed) X(first, F64Load) X(first, F64LoadIndexed) X(first, I32Store)       \
+    X(first, I32StoreIndexed) X(first, I64Store) X(first, I64StoreIndexed) X(first, F64Store)    \
+    X(first, F64StoreIndexed) X(first, F32Store) X(first, F32StoreIndexed) X(first, I32Store8)   \
+    X(first, Copy) X(first, Copy2) X(first, I32Sub) X(first, I32Mul) X(first, I32Shl)           \
+    X(first, I32And) X(first, I32Or) X(first, I32Xor) X(first, I32ShrU) X(first, I32Rotl)       \
+    X(first, I32ShlThenI32Add) X(first, I32ShlThenI32AddSwapped) X(first, I32RotlThenI32XorSwapped) \
+    X(first, I32ShrUThenI32XorSwapped) X(first, I64Add) X(first, I64Mul) X(first, F32Mul)       \
+    X(first, F64Mul) X(first, F64Add) X(first, F64Sub) X(first, F64MulThenF64Mul)               \
+    X(first, F64MulThenF64Add) X(first, F32MulThenF32Add) X(first, I32LoadIndexedThenI32Add)    \
+    X(first, I32Load8UIndexedThenI32Xor) X(first, F32LoadThenF32Mul)                             \
+    X(first, F32LoadIndexedThenF32Mul) X(first, F64LoadThenF64Add) X(first, F64LoadIndexedThenF64Sub)
+
 #define HASHOS_RUNTIME_INTERNAL_OPS(X)                                        \
     X(Copy)           /* dst, src */                                          \
     X(Copy2)          /* dst, src, dst2, src2: two copies, in that order */   \
@@ -128,6 +151,8 @@ enum class Op : uint16_t {
 #define HASHOS_OP_ENUM_ADD_THEN(name) I32AddThen##name, I32AddThen##name##Loop, I64AddThen##name, I64AddThen##name##Loop,
 #define HASHOS_OP_ENUM_FUSED(first, second) first##Then##second, first##Then##second##Swapped,
 #define HASHOS_OP_ENUM_AND_I32_ADD(name) name##AndI32Add,
+#define HASHOS_OP_ENUM_JOIN_PAIR(first, second) first##And##second,
+#define HASHOS_OP_ENUM_JOIN_FIRST(first) HASHOS_RUNTIME_JOIN_SECONDS(HASHOS_OP_ENUM_JOIN_PAIR, first)
 #define HASHOS_OP_ENUM_LOAD_THEN(load, op) load##Then##op, load##Then##op##Swapped, load##IndexedThen##op, load##IndexedThen##op##Swapped,
     HASHOS_RUNTIME_INTERNAL_OPS(HASHOS_OP_ENUM)
     HASHOS_RUNTIME_CONDITIONAL_JUMPS(HASHOS_OP_ENUM_LOOP)
@@ -136,6 +161,9 @@ enum class Op : uint16_t {
     HASHOS_RUNTIME_FUSED_BINARIES(HASHOS_OP_ENUM_FUSED)
     HASHOS_RUNTIME_LOAD_BINARIES(HASHOS_OP_ENUM_LOAD_THEN)
     HASHOS_RUNTIME_AND_I32_ADD(HASHOS_OP_ENUM_AND_I32_ADD)
+    HASHOS_RUNTIME_JOIN_FIRSTS(HASHOS_OP_ENUM_JOIN_FIRST)
+#undef HASHOS_OP_ENUM_JOIN_FIRST
+#undef HASHOS_OP_ENUM_JOIN_PAIR
 #undef HASHOS_OP_ENUM_AND_I32_ADD
 #undef HASHOS_OP_ENUM_LOAD_THEN
 #undef HASHOS_OP_ENUM_FUSED

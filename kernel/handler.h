@@ -33,6 +33,16 @@ public:
     // A process this handler accepted messages from has exited.
     virtual void sender_exited(SenderId sender) {}
 
+    // The handler gives up `interface` (interface.Unregister): it hands back, and forgets, its
+    // messages of that interface not taken yet (`queued`, for the next handler) and those taken
+    // but not answered (`held`, as routes without bodies; the caller answers them UNAVAILABLE).
+    // A native handler keeps no messages of its own: the default gives back nothing.
+    struct Withdrawn {
+        std::vector<Message> queued;
+        std::vector<Message> held;
+    };
+    virtual Withdrawn withdraw(const InterfaceHash& interface) { return {}; }
+
     // A name for messages ("process 12 (pong)", "log"): who handles what, when something fails.
     virtual std::string description() const = 0;
 };

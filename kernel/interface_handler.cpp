@@ -109,11 +109,14 @@ Answer InterfaceHandler::handle(const Message& message)
         return Answer::error(ErrorCode::InvalidArgument, "interface: only a process can handle an interface");
 
     if (*method == uint64_t(Method::Unregister)) {
-        // FIXME: interface.proto says messages of `hash` already queued in the process's mailbox
-        // go back to wait for the next handler, and held ones are answered UNAVAILABLE; for now
-        // they stay with the process, which still takes and may answer them.
         if (!m_registry.remove(*hash, *registrant->handler))
             return Answer::error(ErrorCode::NotFound, "interface " + hash->short_hex() + ": not handled by " + registrant->handler->description());
+        // interface.proto: what the process took but did not answer is answered UNAVAILABLE;
+        // what it had not taken yet waits for the next handler, first in line.
+        auto withdrawn = registrant->handler->withdraw(*hash);
+        for (const Message& held : withdrawn.held)
+            answer_message(held, Answer::error(ErrorCode::Unavailable, "interface " + hash->short_hex() + ": " + registrant->handler->description() + " unregistered before answering"));
+        m_registry.requeue(*hash, std::move(withdrawn.queued));
         return Answer::ok();
     }
     if (m_registry.count_of(*registrant->handler) >= registrant->interface_limit)

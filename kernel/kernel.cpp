@@ -120,18 +120,47 @@ void Kernel::emit(const InterfaceHash& interface, std::vector<uint8_t> body, Wai
 
 void Kernel::exited(Process& process, const ExitStatus& status)
 {
-    std::lock_guard lock(m_lock);
-    m_exit_statuses[process.id()] = status;
-    m_processes.erase(process.id());
-    m_exit_signal.notify_all();
+    OnExit on_exit;
+    {
+        std::lock_guard lock(m_lock);
+        if (auto it = m_exit_callbacks.find(process.id()); it != m_exit_callbacks.end()) {
+            on_exit = std::move(it->second);
+            m_exit_callbacks.erase(it);
+        } else {
+            m_exit_statuses[process.id()] = status;
+        }
+        m_processes.erase(process.id());
+        m_exit_signal.notify_all();
+    }
+    if (on_exit)
+        on_exit(status);
+}
+
+Result<void> Kernel::notify_exit(ProcessId process, OnExit on_exit)
+{
+    std::unique_lock lock(m_lock);
+    if (auto it = m_exit_statuses.find(process); it != m_exit_statuses.end()) {
+        ExitStatus status = std::move(it->second);
+        m_exit_statuses.erase(it);
+        lock.unlock();
+        on_exit(status);
+        return {};
+    }
+    if (!m_processes.contains(process) || m_exit_callbacks.contains(process))
+        return Error("no process " + std::to_string(process.value()) + " to watch");
+    m_exit_callbacks.emplace(process, std::move(on_exit));
+    return {};
 }
 
 Result<ExitStatus> Kernel::wait(ProcessId process)
 {
     std::unique_lock lock(m_lock);
-    if (!m_processes.contains(process) && !m_exit_statuses.contains(process))
+    if ((!m_processes.contains(process) && !m_exit_statuses.contains(process)) || m_exit_callbacks.contains(process))
         return Error("no process " + std::to_string(process.value()) + " to wait for");
-    m_exit_signal.wait(lock, [&] { return m_exit_statuses.contains(process); });
+    // Ends also when the status went to a notify_exit() callback made meanwhile.
+    m_exit_signal.wait(lock, [&] { return m_exit_statuses.contains(process) || !m_processes.contains(process); });
+    if (!m_exit_statuses.contains(process))
+        return Error("process " + std::to_string(process.value()) + " was watched by another");
     ExitStatus status = std::move(m_exit_statuses[process]);
     m_exit_statuses.erase(process);
     return status;
@@ -141,7 +170,7 @@ std::optional<ExitStatus> Kernel::wait_for(ProcessId process, std::chrono::milli
 {
     std::unique_lock lock(m_lock);
     if (!m_exit_signal.wait_for(lock, timeout, [&] { return m_exit_statuses.contains(process); }))
-        return std::nullopt;
+        return std::nullopt; // running, unknown, or its status goes to a notify_exit() callback
     ExitStatus status = std::move(m_exit_statuses[process]);
     m_exit_statuses.erase(process);
     return status;

@@ -17,6 +17,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -61,6 +62,13 @@ public:
     Result<ExitStatus> wait(ProcessId process);
     // As wait(), giving up after `timeout` (nullopt; the process is not forgotten).
     std::optional<ExitStatus> wait_for(ProcessId process, std::chrono::milliseconds timeout);
+    // The embedder's exit notification: `on_exit` runs once with how `process` ended, which the
+    // kernel then forgets, as after wait(). It runs on the worker that ended the process (or at
+    // once on the calling thread if it has ended already), with no kernel lock held: it must be
+    // quick and must not wait for the kernel (post to your own thread). Errors: an unknown
+    // process (never spawned, already waited for, or already watched).
+    using OnExit = std::function<void(const ExitStatus&)>;
+    Result<void> notify_exit(ProcessId process, OnExit on_exit);
     // Ends a process as soon as its current slice ends.
     void kill(ProcessId process, std::string reason);
 
@@ -82,6 +90,7 @@ private:
     std::condition_variable m_exit_signal;
     std::map<ProcessId, std::shared_ptr<Process>> m_processes;
     std::map<ProcessId, ExitStatus> m_exit_statuses;
+    std::map<ProcessId, OnExit> m_exit_callbacks; // notify_exit() of running processes
     // Embedder messages waiting for their answer; each sink removes itself when answered.
     std::map<MessageId, std::shared_ptr<AnswerSink>> m_native_pending;
     uint64_t m_next_process_id = 1;

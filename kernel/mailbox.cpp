@@ -4,6 +4,32 @@
 
 namespace hashos::kernel {
 
+namespace {
+
+// Whether two weak pointers name the same object (owner_less's equivalence), without locking.
+bool same_owner(const std::weak_ptr<Handler>& a, const std::weak_ptr<Handler>& b)
+{
+    return !a.owner_before(b) && !b.owner_before(a);
+}
+
+} // namespace
+
+Mailbox::WaitFilter::WaitFilter(std::span<const MessageId> ids)
+    : m_size(uint32_t(ids.size()))
+{
+    if (ids.size() <= k_inline)
+        std::copy(ids.begin(), ids.end(), m_inline.begin());
+    else
+        m_heap.assign(ids.begin(), ids.end());
+}
+
+std::span<const MessageId> Mailbox::WaitFilter::ids() const
+{
+    if (m_size <= k_inline)
+        return { m_inline.data(), m_size };
+    return m_heap;
+}
+
 Mailbox::Mailbox(uint32_t pending_limit, uint32_t queue_limit, WakeCallback wake)
     : m_pending_limit(pending_limit)
     , m_queue_limit(queue_limit)
@@ -26,7 +52,10 @@ void Mailbox::delivered(MessageId pending, const std::weak_ptr<Handler>& handler
     std::lock_guard lock(m_lock);
     if (m_closed)
         return;
-    m_served_by.insert(handler);
+    if (!same_owner(handler, m_last_served) || m_last_served.expired()) {
+        m_served_by.insert(handler);
+        m_last_served = handler;
+    }
     if (pending.is_null())
         return;
     if (auto it = m_pending.find(pending); it != m_pending.end())
@@ -49,7 +78,8 @@ std::optional<std::weak_ptr<Handler>> Mailbox::cancel(MessageId id)
     m_pending.erase(it);
     // A thread waiting for exactly this id must learn that it is gone (UnknownMessage).
     for (auto waiter = m_waiters.begin(); waiter != m_waiters.end();) {
-        if (std::find(waiter->filter.begin(), waiter->filter.end(), id) != waiter->filter.end()) {
+        auto filter = waiter->filter.ids();
+        if (std::find(filter.begin(), filter.end(), id) != filter.end()) {
             Thread& thread = *waiter->thread;
             waiter = m_waiters.erase(waiter);
             m_wake(thread);
@@ -80,8 +110,10 @@ void Mailbox::receive_answer(MessageId id, const InterfaceHash& interface, Answe
 void Mailbox::delivered_to(std::weak_ptr<Handler> handler)
 {
     std::lock_guard lock(m_lock);
-    if (!m_closed)
-        m_served_by.insert(std::move(handler));
+    if (!m_closed && (!same_owner(handler, m_last_served) || m_last_served.expired())) {
+        m_served_by.insert(handler);
+        m_last_served = std::move(handler);
+    }
 }
 
 Mailbox::Offer Mailbox::offer(Message&& message)
@@ -117,6 +149,8 @@ void Mailbox::sender_exited(SenderId sender)
     m_queued_messages -= uint32_t(std::erase_if(m_queue, [&](const Event& event) {
         return event.kind == abi::EventKind::Message && event.message.sender == sender;
     }));
+    if (m_last_seen_sender == sender)
+        m_last_seen_sender.reset();
     if (m_seen_senders.erase(sender) == 0)
         return; // this process never saw it: nothing of it to clean up
     Event event;
@@ -134,6 +168,30 @@ std::optional<Message> Mailbox::take_held(MessageId id)
     Message route = std::move(it->second);
     m_held.erase(it);
     return route;
+}
+
+std::pair<std::vector<Message>, std::vector<Message>> Mailbox::withdraw(const InterfaceHash& interface)
+{
+    std::lock_guard lock(m_lock);
+    std::vector<Message> queued;
+    std::vector<Message> held;
+    auto of_interface = [&](const Event& event) {
+        return event.kind == abi::EventKind::Message && event.message.interface == interface;
+    };
+    for (Event& event : m_queue) {
+        if (of_interface(event))
+            queued.push_back(std::move(event.message));
+    }
+    m_queued_messages -= uint32_t(std::erase_if(m_queue, of_interface));
+    for (auto it = m_held.begin(); it != m_held.end();) {
+        if (it->second.interface == interface) {
+            held.push_back(std::move(it->second));
+            it = m_held.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    return { std::move(queued), std::move(held) };
 }
 
 bool Mailbox::matches(const Event& event, std::span<const MessageId> filter)
@@ -160,7 +218,7 @@ TakeResult Mailbox::take(std::span<const MessageId> filter, uint32_t capacity, W
     auto it = std::find_if(m_queue.begin(), m_queue.end(), [&](const Event& event) { return matches(event, filter); });
     if (it == m_queue.end()) {
         if (wait == Wait::Yes && waiter)
-            m_waiters.push_back({ waiter, std::vector<MessageId>(filter.begin(), filter.end()) });
+            m_waiters.push_back({ waiter, WaitFilter(filter) });
         return result;
     }
     result.body_size = uint32_t(it->message.body.size());
@@ -183,7 +241,10 @@ TakeResult Mailbox::take(std::span<const MessageId> filter, uint32_t capacity, W
     switch (result.event.kind) {
     case abi::EventKind::Message:
         --m_queued_messages;
-        m_seen_senders.insert(message.sender);
+        if (message.sender != m_last_seen_sender) {
+            m_seen_senders.insert(message.sender);
+            m_last_seen_sender = message.sender;
+        }
         if (message.answer_wanted == AnswerWanted::Yes) {
             Message route;
             route.id = message.id;
@@ -220,7 +281,7 @@ void Mailbox::wake_waiters_for_locked(const Event& event)
 {
     // One event, one waiter: the first (oldest) whose filter takes it.
     for (auto it = m_waiters.begin(); it != m_waiters.end(); ++it) {
-        if (matches(event, it->filter)) {
+        if (matches(event, it->filter.ids())) {
             Thread& thread = *it->thread;
             m_waiters.erase(it);
             m_wake(thread);
@@ -250,7 +311,9 @@ Mailbox::Closed Mailbox::close()
     m_held.clear();
     m_pending.clear();
     m_seen_senders.clear();
+    m_last_seen_sender.reset();
     m_served_by.clear();
+    m_last_served.reset();
     m_waiters.clear();
     return closed;
 }

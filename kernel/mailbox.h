@@ -14,6 +14,7 @@
 #include "kernel/abi.h"
 #include "kernel/messages.h"
 
+#include <array>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -80,6 +81,9 @@ public:
     void sender_exited(SenderId sender);
     // emit_answer: stops holding `id`; returns where its answer goes, or nullopt if not held.
     std::optional<Message> take_held(MessageId id);
+    // The process gave up `interface`: removes and returns its queued messages of it (oldest
+    // first) and the routes of those it holds (the program's emit_answer then fails for them).
+    std::pair<std::vector<Message>, std::vector<Message>> withdraw(const InterfaceHash& interface);
 
     // --- next_message ----------------------------------------------------------------------------
     // Takes the oldest event matching `filter` (empty: any) if it fits `capacity` bytes (header
@@ -107,9 +111,22 @@ private:
         std::weak_ptr<Handler> handler;
         bool answered = false; // its answer is in m_queue
     };
+    // A waiter's filter. Nearly all are empty or one id (a call waiting for its answer): those
+    // are kept inline, so that blocking in next_message allocates nothing.
+    class WaitFilter {
+    public:
+        explicit WaitFilter(std::span<const MessageId> ids);
+        std::span<const MessageId> ids() const;
+
+    private:
+        static constexpr size_t k_inline = 4;
+        std::array<MessageId, k_inline> m_inline {};
+        uint32_t m_size = 0;
+        std::vector<MessageId> m_heap; // when there are more than k_inline
+    };
     struct Waiter {
         Thread* thread;
-        std::vector<MessageId> filter;
+        WaitFilter filter;
     };
 
     void push_locked(Event event);
@@ -126,7 +143,9 @@ private:
     std::unordered_map<MessageId, Pending> m_pending;
     std::unordered_map<MessageId, Message> m_held; // body emptied: only the route is kept
     std::unordered_set<SenderId> m_seen_senders;
+    std::optional<SenderId> m_last_seen_sender; // in m_seen_senders: a handler's next message is likely from it again
     std::set<std::weak_ptr<Handler>, std::owner_less<>> m_served_by;
+    std::weak_ptr<Handler> m_last_served; // in m_served_by: a client likely calls the same handler again
     std::vector<Waiter> m_waiters;
 };
 

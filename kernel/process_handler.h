@@ -33,6 +33,11 @@ public:
     }
     void cancel(MessageId id) override { m_mailbox->drop_queued(id); }
     void sender_exited(SenderId sender) override { m_mailbox->sender_exited(sender); }
+    Withdrawn withdraw(const InterfaceHash& interface) override
+    {
+        auto [queued, held] = m_mailbox->withdraw(interface);
+        return { std::move(queued), std::move(held) };
+    }
     std::string description() const override { return m_description; }
 
 private:

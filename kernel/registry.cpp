@@ -1,6 +1,7 @@
 #include "kernel/registry.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace hashos::kernel {
 
@@ -143,6 +144,31 @@ RouteResult Registry::route(Message message, WaitForHandler wait)
         return { Routed::NoHandler, {} };
     }
     return { Routed::NoHandler, {} };
+}
+
+void Registry::requeue(const InterfaceHash& interface, std::vector<Message> messages)
+{
+    if (messages.empty())
+        return;
+    std::vector<Message> overflow;
+    bool deliver_now = false;
+    {
+        std::lock_guard lock(m_lock);
+        Entry& entry = m_entries[interface];
+        entry.parked.insert(entry.parked.begin(), std::make_move_iterator(messages.begin()), std::make_move_iterator(messages.end()));
+        while (entry.parked.size() > k_max_parked) {
+            overflow.push_back(std::move(entry.parked.back()));
+            entry.parked.pop_back();
+        }
+        if (entry.handler && !entry.flushing) {
+            entry.flushing = true;
+            deliver_now = true;
+        }
+    }
+    for (const Message& message : overflow)
+        answer_message(message, Answer::error(ErrorCode::ResourceExhausted, "interface " + interface.short_hex() + ": too many messages waiting for a handler"));
+    if (deliver_now)
+        flush(interface);
 }
 
 void Registry::drop_parked_from(SenderId sender)

@@ -63,6 +63,12 @@ public:
     // Drops the waiting messages of a sender that exited.
     void drop_parked_from(SenderId sender);
 
+    // Puts `messages` (oldest first), which a handler gave back when it unregistered, at the head
+    // of `interface`'s waiting messages, ahead of any sent since; delivers them if a handler has
+    // registered meanwhile. Beyond k_max_parked waiting messages, the newest are answered
+    // RESOURCE_EXHAUSTED.
+    void requeue(const InterfaceHash& interface, std::vector<Message> messages);
+
 private:
     struct Entry {
         std::shared_ptr<Handler> handler;

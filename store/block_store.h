@@ -11,7 +11,8 @@
 // on disk that rots is reported as corrupt, never returned. Files are written to a temporary
 // file in the same directory, fsynced, then renamed into place, so a crash leaves either the old
 // state or the whole block, never part of one; leftover temporary files are ignored and removed
-// by garbage collection.
+// by garbage collection. BlockBatch (store/block_batch.h) keeps the same guarantee with one
+// sync for many blocks, for fetches.
 //
 // Threads and processes: a BlockStore holds only its directory's path, and every method may be
 // called from any thread, concurrently, on one or several BlockStore objects and in several

@@ -241,11 +241,14 @@ int32_t hashos_request_from_event(const hashos_event* event, hashos_request* req
     request->method = 0;
     request->body = hashos_event_body(event);
     request->body_len = 0;
-    pb_istream_t stream = pb_istream_from_buffer(hashos_event_body(event), event->body_len);
-    if (!pb_decode_varint32(&stream, &request->method) || request->method == 0)
+    const uint8_t* end = hashos_event_body(event) + event->body_len;
+    uint64_t method = 0;
+    const uint8_t* body = hashos_codec_get_varint(hashos_event_body(event), end, &method);
+    if (!body || method == 0 || method > UINT32_MAX)
         return HASHOS_E_DECODE;
-    request->body = hashos_event_body(event) + (event->body_len - stream.bytes_left);
-    request->body_len = (uint32_t)stream.bytes_left;
+    request->method = (uint32_t)method;
+    request->body = body;
+    request->body_len = (uint32_t)(end - body);
     return HASHOS_OK;
 }
 

@@ -1,4 +1,4 @@
-// String and conversion functions of libc: strtok, strtol in bases, strtod, sscanf, strstr,
+// String and conversion functions of libc: strtok, strtoll in bases, strtod, sscanf, strstr,
 // memmove overlaps, qsort-free sorting with strcmp, case mapping.
 #include <ctype.h>
 #include <stdio.h>
@@ -13,8 +13,8 @@ int main(void)
     const char* numbers[] = { "42", "-17", "0x1f", "0777", "12abc", "  +9", "99999999999" };
     for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); ++i) {
         char* end;
-        long value = strtol(numbers[i], &end, 0);
-        printf("strtol(%s) = %ld rest [%s]\n", numbers[i], value, end);
+        long long value = strtoll(numbers[i], &end, 0);
+        printf("strtoll(%s) = %lld rest [%s]\n", numbers[i], value, end);
     }
     printf("strtod %.6f %.3e %g\n", strtod("3.25", NULL), strtod("-1.5e-3", NULL), strtod("1e10", NULL));
     int day, year;
