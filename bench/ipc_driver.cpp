@@ -116,12 +116,20 @@ void idle_memory(TestKernel& test)
 
 } // namespace
 
-int main()
+// With an argument, only that part (`round-trips`, `spawn`, `idle`): for profiling one of them,
+// e.g. `valgrind --tool=callgrind hashos-ipc-bench round-trips`.
+int main(int argc, char** argv)
 {
+    std::string only = argc > 1 ? argv[1] : "";
+    if (!only.empty() && only != "round-trips" && only != "spawn" && only != "idle")
+        fail("unknown part " + only + " (round-trips, spawn or idle)");
     // One worker: the two processes share one core, as the pinned pipe's do.
     TestKernel test(1);
-    round_trips(test);
-    spawn_from_store(test);
-    idle_memory(test);
+    if (only.empty() || only == "round-trips")
+        round_trips(test);
+    if (only.empty() || only == "spawn")
+        spawn_from_store(test);
+    if (only.empty() || only == "idle")
+        idle_memory(test);
     return 0;
 }

@@ -4,6 +4,7 @@
 #include "handlers/known_interfaces.h"
 #include "handlers/random.h"
 #include "handlers/tcp.h"
+#include "handlers/udp.h"
 #include "handlers/time.h"
 #include "handlers/wire.h"
 #include "process.interface.h"
@@ -74,6 +75,7 @@ System::System(SystemConfig config)
     m_files = std::make_shared<FilesHandler>(m_loop, std::move(program_of));
     m_kernel->register_handler(shipped(Shipped::Files).hash, m_files);
     m_kernel->register_handler(shipped(Shipped::Tcp).hash, std::make_shared<TcpHandler>(m_loop));
+    m_kernel->register_handler(shipped(Shipped::Udp).hash, std::make_shared<UdpHandler>(m_loop));
     if (config.store)
         m_kernel->register_handler(shipped(Shipped::Loader).hash,
             std::make_shared<LoaderHandler>(std::move(*config.store), m_loop, std::move(config.fetch)));

@@ -66,47 +66,11 @@ hashos::Task<int64_t> read_file(uint64_t handle, char* out, uint32_t size)
     co_return answer.ok() ? int64_t(bytes.size) : -1;
 }
 
-// Answers one parsed request; a status other than ok ends the connection.
-hashos::Task<int32_t> respond(uint64_t socket, const httpd::Request& request)
+// Sends an open file as a 200 response and closes it.
+hashos::Task<int32_t> send_file(uint64_t socket, uint64_t handle, uint64_t size, const char* type, bool keep_alive, bool head_only)
 {
-    bool head_only = request.method == httpd::Method::Head;
-    if (request.method == httpd::Method::Other)
-        co_return co_await write_error(socket, 405, request.keep_alive, false);
-
-    char path[sizeof(g_settings.root) + httpd::k_max_path + 16];
-    size_t root_size = strlen(g_settings.root);
-    size_t path_size = strlen(request.path);
-    memcpy(path, g_settings.root, root_size);
-    memcpy(path + root_size, request.path, path_size + 1);
-    if (request.path[path_size - 1] == '/')
-        memcpy(path + root_size + path_size, "index.html", 11);
-
-    hashos_files_OpenRequest open = hashos_files_OpenRequest_init_zero;
-    open.path = hashos_pb_string(path);
-    open.read = true;
-    auto opened = co_await hashos::call(HASHOS_METHOD(hashos_files_Files, Open), open);
-    if (!opened.ok()) {
-        bool missing = opened.status == hashos_ErrorCode_ERROR_CODE_NOT_FOUND || opened.status == hashos_ErrorCode_ERROR_CODE_INVALID_ARGUMENT
-            || opened.status == hashos_ErrorCode_ERROR_CODE_PERMISSION_DENIED;
-        co_return co_await write_error(socket, missing ? 404 : 500, request.keep_alive, head_only);
-    }
-    uint64_t handle = opened->handle;
-    const hashos_files_FileStat& stat = opened->stat;
-    if (stat.kind == hashos_files_Kind_KIND_DIRECTORY) {
-        close_file(handle);
-        char location[httpd::k_max_path + 2];
-        memcpy(location, request.path, path_size);
-        memcpy(location + path_size, "/", 2);
-        co_return co_await write_error(socket, 301, request.keep_alive, head_only, location);
-    }
-    if (stat.kind != hashos_files_Kind_KIND_FILE) {
-        close_file(handle);
-        co_return co_await write_error(socket, 404, request.keep_alive, head_only);
-    }
-
-    uint64_t size = stat.size;
     char head[512];
-    size_t head_size = httpd::response_head(head, sizeof(head), 200, httpd::content_type(path), size, request.keep_alive);
+    size_t head_size = httpd::response_head(head, sizeof(head), 200, type, size, keep_alive);
     if (head_only || size == 0) {
         close_file(handle);
         co_return co_await write_all(socket, head, head_size);
@@ -140,6 +104,59 @@ hashos::Task<int32_t> respond(uint64_t socket, const httpd::Request& request)
     free(buffer);
     close_file(handle);
     co_return status;
+}
+
+// The guest path of a request's file: the root, the request's path, and "index.html" after a
+// final '/'.
+void file_path(const char* request_path, char* out)
+{
+    size_t root_size = strlen(g_settings.root);
+    size_t path_size = strlen(request_path);
+    memcpy(out, g_settings.root, root_size);
+    memcpy(out + root_size, request_path, path_size + 1);
+    if (request_path[path_size - 1] == '/')
+        memcpy(out + root_size + path_size, "index.html", 11);
+}
+
+void with_slash(const char* path, char* out)
+{
+    size_t size = strlen(path);
+    memcpy(out, path, size);
+    memcpy(out + size, "/", 2);
+}
+
+// Answers one parsed request; a status other than ok ends the connection.
+hashos::Task<int32_t> respond(uint64_t socket, const httpd::Request& request)
+{
+    bool head_only = request.method == httpd::Method::Head;
+    if (request.method == httpd::Method::Other)
+        co_return co_await write_error(socket, 405, request.keep_alive, false);
+
+    char path[sizeof(g_settings.root) + httpd::k_max_path + 16];
+    file_path(request.path, path);
+    hashos_files_OpenRequest open = hashos_files_OpenRequest_init_zero;
+    open.path = hashos_pb_string(path);
+    open.read = true;
+    auto opened = co_await hashos::call(HASHOS_METHOD(hashos_files_Files, Open), open);
+    if (!opened.ok()) {
+        bool missing = opened.status == hashos_ErrorCode_ERROR_CODE_NOT_FOUND || opened.status == hashos_ErrorCode_ERROR_CODE_INVALID_ARGUMENT
+            || opened.status == hashos_ErrorCode_ERROR_CODE_PERMISSION_DENIED;
+        co_return co_await write_error(socket, missing ? 404 : 500, request.keep_alive, head_only);
+    }
+    uint64_t handle = opened->handle;
+    const hashos_files_FileStat& stat = opened->stat;
+    if (stat.kind == hashos_files_Kind_KIND_DIRECTORY) {
+        close_file(handle);
+        char location[httpd::k_max_path + 2];
+        with_slash(request.path, location);
+        co_return co_await write_error(socket, 301, request.keep_alive, head_only, location);
+    }
+    if (stat.kind != hashos_files_Kind_KIND_FILE) {
+        close_file(handle);
+        co_return co_await write_error(socket, 404, request.keep_alive, head_only);
+    }
+
+    co_return co_await send_file(socket, handle, stat.size, httpd::content_type(path), request.keep_alive, head_only);
 }
 
 hashos::Task<> serve(uint64_t socket)

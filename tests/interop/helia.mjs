@@ -26,7 +26,10 @@ async function concat (chunks) {
 }
 
 async function fetchFrom (gateway, cidText, file) {
-  const helia = withHTTP(createHeliaLight(), {
+  // Not from Helia's docs: helia 7.1.15's routing waits forever when it has fallback routers
+  // (the gateway) but no other router, so an empty one goes first.
+  const nothingElse = { name: 'nothing-else', async * findProviders () {} }
+  const helia = withHTTP(createHeliaLight({ routers: [nothingElse] }), {
     delegatedRouters: [],
     recursiveGateways: [gateway],
     allowInsecure: true,

@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <fstream>
+#include <mutex>
+#include <thread>
 #include <unistd.h>
 
 using namespace hashos;
@@ -49,6 +52,42 @@ TEST(Processes, ExitSyscallEndsTheProcessWithItsCode)
     ExitStatus status = run(kernel, "exit_explicit");
     EXPECT_EQ(status.kind, ExitStatus::Kind::Exited);
     EXPECT_EQ(status.code, 7);
+}
+
+// The embedder's exit notification: called once with the status, for a running process as for
+// one that has ended already; the status is then the callback's, not wait()'s.
+TEST(Processes, ExitNotificationCallsBackOnceWithTheStatus)
+{
+    Kernel kernel(test_config());
+    std::mutex lock;
+    std::condition_variable called;
+    std::vector<ExitStatus> statuses;
+    auto on_exit = [&](const ExitStatus& status) {
+        std::lock_guard guard(lock);
+        statuses.push_back(status);
+        called.notify_all();
+    };
+    auto spin = kernel.spawn(program("spin"), ProgramId("spin"), "spin");
+    ASSERT_FALSE(spin.is_error());
+    ASSERT_FALSE(kernel.notify_exit(spin.value(), on_exit).is_error());
+    EXPECT_TRUE(kernel.notify_exit(spin.value(), on_exit).is_error()) << "one watcher per process";
+    EXPECT_TRUE(kernel.wait(spin.value()).is_error()) << "a watched process is not waited for";
+    kernel.kill(spin.value(), "test over");
+    {
+        std::unique_lock guard(lock);
+        ASSERT_TRUE(called.wait_for(guard, std::chrono::seconds(30), [&] { return statuses.size() == 1; }));
+        EXPECT_EQ(statuses[0].kind, ExitStatus::Kind::Killed);
+    }
+
+    auto ended = kernel.spawn(program("exit_code"), ProgramId("exit_code"), "exit_code");
+    ASSERT_FALSE(ended.is_error());
+    while (kernel.process_count() > 0)
+        std::this_thread::yield();
+    ASSERT_FALSE(kernel.notify_exit(ended.value(), on_exit).is_error());
+    std::lock_guard guard(lock);
+    ASSERT_EQ(statuses.size(), 2u) << "an ended process is reported at once";
+    EXPECT_EQ(statuses[1].code, 42);
+    EXPECT_TRUE(kernel.notify_exit(ProcessId(9999), on_exit).is_error());
 }
 
 TEST(Processes, SpawnErrorsSayWhy)

@@ -2,7 +2,13 @@
 // waiting for a handler delivered in order, a full or exiting handler.
 #include "kernel/registry.h"
 
+#include "kernel/interface_handler.h"
+#include "kernel/mailbox.h"
+#include "kernel/process_handler.h"
+
 #include <gtest/gtest.h>
+
+#include <map>
 
 using namespace hashos::kernel;
 
@@ -110,4 +116,91 @@ TEST(Registry, AnExitedSendersWaitingMessagesAreDropped)
     registry.add(hash_of(5), handler, ProgramId("h"));
     ASSERT_EQ(handler->received.size(), 1u);
     EXPECT_EQ(handler->received[0].id.value(), 2u);
+}
+
+namespace {
+
+// Keeps the answers sent to it, by message id.
+struct RecordingSink final : AnswerSink {
+    std::map<uint64_t, Answer> answers;
+    void receive_answer(MessageId id, const InterfaceHash&, Answer answer) override { answers[id.value()] = std::move(answer); }
+};
+
+// interface.Register (1) or Unregister (2) of `interface`: the method, then `bytes hash = 1`.
+Message interface_call(uint64_t id, uint8_t method, const InterfaceHash& interface, SenderId sender,
+    const std::shared_ptr<AnswerSink>& reply_to)
+{
+    Message call = message(id, hash_of(0xee));
+    call.sender = sender;
+    call.answer_wanted = AnswerWanted::Yes;
+    call.reply_to = reply_to;
+    call.body = { method, 0x0a, 32 };
+    call.body.insert(call.body.end(), interface.bytes().begin(), interface.bytes().end());
+    return call;
+}
+
+} // namespace
+
+// interface.proto: on Unregister, what the process took but did not answer is answered
+// UNAVAILABLE; what it had not taken yet waits for the next handler, ahead of later messages.
+TEST(Registry, UnregisteringAnswersHeldMessagesAndHandsQueuedOnesToTheNextHandler)
+{
+    Registry registry;
+    auto mailbox = std::make_shared<Mailbox>(16, 16, [](Thread&) {});
+    auto process = std::make_shared<ProcessHandler>(mailbox, "process 9 (handler)");
+    InterfaceHandler interfaces(registry, [&](SenderId sender) -> std::optional<InterfaceHandler::Registrant> {
+        if (sender != SenderId(9))
+            return std::nullopt;
+        return InterfaceHandler::Registrant { process, ProgramId("handler"), 4 };
+    });
+    auto handler_sink = std::make_shared<RecordingSink>();
+    auto client = std::make_shared<RecordingSink>();
+    const InterfaceHash served = hash_of(6);
+
+    interfaces.deliver(interface_call(100, 1, served, SenderId(9), handler_sink));
+    ASSERT_EQ(handler_sink->answers.at(100).kind, AnswerKind::Ok);
+    for (uint64_t id : { 1, 2, 3 }) {
+        Message request = message(id, served);
+        request.answer_wanted = AnswerWanted::Yes;
+        request.reply_to = client;
+        ASSERT_EQ(registry.route(std::move(request), WaitForHandler::No).routed, Routed::Delivered);
+    }
+    // The process takes message 1 (it now holds it) and leaves 2 and 3 queued.
+    TakeResult taken = mailbox->take({}, 4096, Wait::No, nullptr);
+    ASSERT_EQ(taken.status, Taken::Event);
+    ASSERT_EQ(taken.event.message.id.value(), 1u);
+
+    interfaces.deliver(interface_call(101, 2, served, SenderId(9), handler_sink));
+    ASSERT_EQ(handler_sink->answers.at(101).kind, AnswerKind::Ok);
+    ASSERT_EQ(client->answers.count(1), 1u);
+    EXPECT_EQ(client->answers.at(1).kind, AnswerKind::Error);
+    EXPECT_EQ(client->answers.at(1).body[1], uint8_t(ErrorCode::Unavailable));
+    EXPECT_FALSE(mailbox->take_held(MessageId(1))) << "an unregistered process no longer holds its messages";
+    EXPECT_EQ(mailbox->queued_events(), 0u);
+    EXPECT_EQ(registry.find(served), nullptr);
+    EXPECT_EQ(client->answers.size(), 1u) << "queued messages wait for the next handler";
+
+    Message later = message(4, served);
+    ASSERT_EQ(registry.route(std::move(later), WaitForHandler::Yes).routed, Routed::Parked);
+    auto next = std::make_shared<FakeHandler>();
+    registry.add(served, next, ProgramId("next"));
+    ASSERT_EQ(next->received.size(), 3u);
+    EXPECT_EQ(next->received[0].id.value(), 2u);
+    EXPECT_EQ(next->received[1].id.value(), 3u);
+    EXPECT_EQ(next->received[2].id.value(), 4u);
+}
+
+// Messages given back while another handler has already registered go to it at once.
+TEST(Registry, RequeuedMessagesReachAHandlerThatIsAlreadyThere)
+{
+    Registry registry;
+    auto handler = std::make_shared<FakeHandler>();
+    registry.add(hash_of(7), handler, ProgramId("h"));
+    std::vector<Message> given_back;
+    given_back.push_back(message(1, hash_of(7)));
+    given_back.push_back(message(2, hash_of(7)));
+    registry.requeue(hash_of(7), std::move(given_back));
+    ASSERT_EQ(handler->received.size(), 2u);
+    EXPECT_EQ(handler->received[0].id.value(), 1u);
+    EXPECT_EQ(handler->received[1].id.value(), 2u);
 }

@@ -1,6 +1,7 @@
 // Formatted output of integers: widths, signs, bases, lengths, extremes.
 #include <inttypes.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
