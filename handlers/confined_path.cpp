@@ -31,7 +31,9 @@ SysResult<UniqueFd> open_beneath(int directory, std::string_view path, int flags
         return Errno { EINVAL };
     open_how how {};
     how.flags = uint64_t(flags | O_CLOEXEC);
-    how.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0;
+    // O_TMPFILE includes O_DIRECTORY's bit: test all of it, or every O_DIRECTORY open would carry
+    // a mode, which openat2(2) refuses with EINVAL.
+    how.mode = ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) ? mode : 0;
     how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
     for (;;) {
         // glibc 2.36 has no openat2 wrapper: the raw system call (openat2(2)).

@@ -309,8 +309,10 @@ kernel::Answer ProcessManager::list() const
             info.process_id = id.value();
             info.parent_process_id = entry.parent.value();
             copy_string(info.cid, sizeof(info.cid), entry.cid);
-            // FIXME: the Kernel facade does not tell a process's thread count or memory size
-            // yet; both read 0 until it does.
+            if (auto usage = m_kernel.usage(id)) {
+                info.thread_count = usage->threads;
+                info.memory_bytes = usage->memory_bytes;
+            }
             processes.push_back(info);
         }
     }

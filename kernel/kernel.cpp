@@ -210,6 +210,15 @@ void Kernel::shutdown()
     m_scheduler.stop();
 }
 
+std::optional<Process::Usage> Kernel::usage(ProcessId process) const
+{
+    std::lock_guard lock(m_lock);
+    auto it = m_processes.find(process);
+    if (it == m_processes.end())
+        return std::nullopt;
+    return it->second->usage();
+}
+
 size_t Kernel::process_count() const
 {
     std::lock_guard lock(m_lock);

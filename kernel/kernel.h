@@ -75,6 +75,10 @@ public:
     // Kills every process, waits for them, stops the workers. Idempotent.
     void shutdown();
 
+    // A running process's threads and memory size (as of its last slice); nullopt once it has
+    // exited or if it never existed.
+    std::optional<Process::Usage> usage(ProcessId process) const;
+
     Permissions& permissions() { return m_services.permissions; }
     Registry& registry() { return m_services.registry; }
     size_t process_count() const;

@@ -80,6 +80,7 @@ Result<void> Process::instantiate(std::span<const uint8_t> wasm)
         imports.push_back(wasm::Extern::from(TRY(binding->second->make_import(import.name, type))));
     }
     m_instance = TRY(m_store->instantiate(valid, imports));
+    record_memory_size();
 
     for (const char* name : { "_start", "main" }) {
         auto found = m_instance->find_export(name);
@@ -107,6 +108,7 @@ Result<Thread*> Process::add_thread(wasm::Function* function, std::span<const wa
     auto thread = std::make_unique<Thread>(*this, m_threads.empty() ? Phase::Entry : Phase::Secondary, limits);
     TRY(thread->engine().start(function, args));
     m_threads.push_back(std::move(thread));
+    m_thread_count.store(uint32_t(m_threads.size()), std::memory_order_relaxed);
     Thread* added = m_threads.back().get();
     std::lock_guard lock(m_schedule_lock);
     m_ready.push_back(added);
@@ -117,6 +119,15 @@ void Process::remove_thread(Thread& thread)
 {
     m_mailbox->remove_waiter(thread);
     std::erase_if(m_threads, [&](const auto& owned) { return owned.get() == &thread; });
+    m_thread_count.store(uint32_t(m_threads.size()), std::memory_order_relaxed);
+}
+
+void Process::record_memory_size()
+{
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < m_instance->memory_count(); ++i)
+        bytes += m_instance->memory(uint32_t(i))->size_in_bytes();
+    m_memory_bytes.store(bytes, std::memory_order_relaxed);
 }
 
 Process::AfterFinish Process::thread_finished(Thread& thread, ExitStatus& status)

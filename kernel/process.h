@@ -18,6 +18,7 @@
 #include "kernel/process_handler.h"
 #include "kernel/thread.h"
 
+#include <atomic>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -73,6 +74,18 @@ public:
     // Ends the process: frees its interfaces, answers what it held, tells whom it served, drops
     // its threads. Exactly once, on the worker that runs it.
     void exit(const ExitStatus& status);
+    // Takes note of the linear memories' size for usage(), after each slice.
+    void record_memory_size();
+
+    // Its threads and the size of its linear memories, as of its last slice. Any thread.
+    struct Usage {
+        uint32_t threads = 0;
+        uint64_t memory_bytes = 0;
+    };
+    Usage usage() const
+    {
+        return { m_thread_count.load(std::memory_order_relaxed), m_memory_bytes.load(std::memory_order_relaxed) };
+    }
 
 private:
     friend class Scheduler;
@@ -89,6 +102,9 @@ private:
     std::shared_ptr<ProcessHandler> m_handler;
     std::vector<std::unique_ptr<Thread>> m_threads;
     PermissionCache m_permission_cache;
+    // For usage(), read from other threads; written by the worker that runs the process.
+    std::atomic<uint32_t> m_thread_count { 0 };
+    std::atomic<uint64_t> m_memory_bytes { 0 };
 
     // Scheduling state: kernel/scheduler.cpp.
     enum class RunState : uint8_t { Idle, Queued, Running };

@@ -223,6 +223,7 @@ void Scheduler::run_process(Worker& worker, std::shared_ptr<Process> process, Cl
 
     ExitStatus status;
     Outcome outcome = run_thread(worker, *thread, status, start);
+    process->record_memory_size();
     if (outcome == Outcome::ProcessExits) {
         process->exit(status);
         return;

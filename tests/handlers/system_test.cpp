@@ -62,7 +62,7 @@ std::vector<uint8_t> wait_body(uint64_t process)
 TEST_F(SystemTest, StartsAProgramByCidThroughTheLoaderAndWaits)
 {
     auto cid = m_store.add(read_program("exit_code"));
-    auto process = m_system->start({ cid.to_string(), "exit_code", {}, {}, std::nullopt });
+    auto process = m_system->start({ cid.to_string(), "exit_code", {}, {}, std::nullopt, {} });
     ASSERT_FALSE(process.is_error()) << process.error().message();
     auto status = m_system->wait(process.value());
     ASSERT_FALSE(status.is_error()) << status.error().message();
@@ -74,7 +74,7 @@ TEST_F(SystemTest, StartsAProgramByCidThroughTheLoaderAndWaits)
 
 TEST_F(SystemTest, SpawnErrorsCarryTheirCause)
 {
-    auto missing = m_system->start({ "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku", "", {}, {}, std::nullopt });
+    auto missing = m_system->start({ "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku", "", {}, {}, std::nullopt, {} });
     ASSERT_TRUE(missing.is_error());
     EXPECT_NE(missing.error().message().find("not in the store"), std::string::npos) << missing.error().message();
 
@@ -138,7 +138,7 @@ TEST_F(SystemTest, LimitsTheNumberOfProcesses)
 {
     auto spin = m_store.add(read_program("spin"));
     for (int i = 0; i < 3; ++i)
-        ASSERT_FALSE(m_system->start({ spin.to_string(), "spin", {}, {}, std::nullopt }).is_error());
+        ASSERT_FALSE(m_system->start({ spin.to_string(), "spin", {}, {}, std::nullopt, {} }).is_error());
     auto over = process_call(spawn_body(spin.to_string()));
     EXPECT_EQ(error_code(over), uint32_t(kernel::ErrorCode::ResourceExhausted));
 }
@@ -146,7 +146,7 @@ TEST_F(SystemTest, LimitsTheNumberOfProcesses)
 TEST_F(SystemTest, NamesItsProcessesForTheLog)
 {
     auto cid = m_store.add(read_program("exit_code"));
-    auto process = m_system->start({ cid.to_string(), "", {}, {}, std::nullopt });
+    auto process = m_system->start({ cid.to_string(), "", {}, {}, std::nullopt, {} });
     ASSERT_FALSE(process.is_error());
     EXPECT_EQ(m_system->processes().name_of(kernel::SenderId(process->value()), NameWait::No), cid.to_string().substr(0, 14) + "…");
     EXPECT_EQ(m_system->processes().name_of(kernel::SenderId(9999), NameWait::Yes), "process 9999");

@@ -90,6 +90,21 @@ TEST(Processes, ExitNotificationCallsBackOnceWithTheStatus)
     EXPECT_TRUE(kernel.notify_exit(ProcessId(9999), on_exit).is_error());
 }
 
+TEST(Processes, UsageTellsThreadsAndMemoryOfARunningProcess)
+{
+    Kernel kernel(test_config());
+    auto spin = kernel.spawn(program("spin"), ProgramId("spin"), "spin");
+    ASSERT_FALSE(spin.is_error());
+    auto usage = kernel.usage(spin.value());
+    ASSERT_TRUE(usage);
+    EXPECT_EQ(usage->threads, 1u);
+    EXPECT_GT(usage->memory_bytes, 0u) << "a C program has a linear memory";
+    EXPECT_EQ(usage->memory_bytes % 65536, 0u);
+    kernel.kill(spin.value(), "test over");
+    ASSERT_FALSE(kernel.wait(spin.value()).is_error());
+    EXPECT_FALSE(kernel.usage(spin.value()));
+}
+
 TEST(Processes, SpawnErrorsSayWhy)
 {
     Kernel kernel(test_config());

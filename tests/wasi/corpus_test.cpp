@@ -39,6 +39,9 @@ struct Spec {
     bool expect = false;
 };
 
+// gtest prints a parameter with this (its name), not as bytes.
+void PrintTo(const Spec& spec, std::ostream* out) { *out << spec.name; }
+
 struct Outcome {
     int exit_code = -1;
     std::string out;

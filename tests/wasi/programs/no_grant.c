@@ -15,6 +15,6 @@ int main(void)
     int fd = open("relative.txt", O_RDONLY);
     printf("open relative: %s\n", fd >= 0 ? "opened" : errno == ENOTCAPABLE ? "ENOTCAPABLE" : "other");
     errno = 0;
-    printf("fd 3: %s\n", fcntl(3, F_GETFD) >= 0 ? "open" : errno == EBADF ? "EBADF" : "other");
+    printf("fd 3: %s\n", fcntl(3, F_GETFL) >= 0 ? "open" : errno == EBADF ? "EBADF" : "other");
     return 0;
 }

@@ -6,6 +6,7 @@ int main(void)
 {
     char buffer[16];
     printf("read: %zd\n", read(0, buffer, sizeof buffer));
-    printf("getchar is EOF: %d, feof: %d\n", getchar() == EOF, feof(stdin));
+    int at_end = getchar() == EOF;
+    printf("getchar is EOF: %d, feof: %d\n", at_end, feof(stdin) != 0);
     return 0;
 }
