@@ -570,6 +570,7 @@ private:
     void compile_constant(uint64_t bits, bool wide);
     void collect_constants();
     void compile_memory_access(Op op, const Instruction& instruction);
+    void compile_atomic(Op op, const Instruction& instruction);
     void compile_call(Op op, const void* target, const FuncType& type, std::optional<uint32_t> index_slot, uint32_t type_id, Table* table);
 
     const CompileContext& m_context;
@@ -1047,6 +1048,29 @@ void Compiler::compile_memory_access(Op op, const Instruction& instruction)
     unit(instruction.memory.offset);
 }
 
+// The threads proposal's instructions, never fused with anything: `dst` (when the row has a
+// result), the operand slots in push order, the offset, and for notify and wait the Memory*,
+// whose sharedness and waiters they consult. atomic.fence has no operands.
+void Compiler::compile_atomic(Op op, const Instruction& instruction)
+{
+    const OpcodeInfo& opcode = info(instruction.op);
+    std::array<uint32_t, 3> operands {};
+    size_t count = opcode.params.size();
+    for (size_t i = count; i-- > 0;)
+        operands[i] = pop();
+    bool has_result = !opcode.results.empty();
+    uint32_t result = has_result ? push() : 0;
+    begin(op, has_result);
+    if (has_result)
+        unit(result);
+    for (size_t i = 0; i < count; ++i)
+        unit(operands[i]);
+    if (opcode.immediate == ImmediateKind::MemArg)
+        unit(instruction.memory.offset);
+    if (op == Op::MemoryAtomicNotify || op == Op::MemoryAtomicWait32 || op == Op::MemoryAtomicWait64)
+        pointer(m_context.memories[0]);
+}
+
 void Compiler::compile_call(Op op, const void* target, const FuncType& type, std::optional<uint32_t> index_slot, uint32_t type_id, Table* table)
 {
     uint32_t params = uint32_t(type.params.size());
@@ -1372,6 +1396,10 @@ Result<void> Compiler::compile()
 
         default: {
             const OpcodeInfo& opcode = info(instruction.op);
+            if (opcode.prefix == 0xFE) {
+                compile_atomic(op, instruction);
+                break;
+            }
             if (opcode.immediate == ImmediateKind::MemArg) {
                 compile_memory_access(op, instruction);
                 break;

@@ -13,6 +13,7 @@ constexpr uint8_t k_else_byte = 0x05;
 constexpr uint8_t k_end_byte = 0x0B;
 constexpr uint8_t k_fc_prefix = 0xFC;
 constexpr uint8_t k_simd_prefix = 0xFD;
+constexpr uint8_t k_threads_prefix = 0xFE;
 
 // The innermost open construct, which decides what an Else byte means.
 enum class Frame : uint8_t { Outermost, Block, If, Else };
@@ -129,6 +130,13 @@ Result<Opcode> ExpressionDecoder::read_opcode()
             return *opcode;
         return m_stream.error_at(offset, "illegal opcode fc " + hex_byte(code));
     }
+    // https://github.com/WebAssembly/threads/blob/main/proposals/threads/Overview.md#instruction-encoding
+    if (byte == k_threads_prefix) {
+        uint32_t code = TRY(m_stream.read_u32());
+        if (auto opcode = opcode_from_fe(code))
+            return *opcode;
+        return m_stream.error_at(offset, "illegal opcode fe " + hex_byte(code));
+    }
     if (byte == k_simd_prefix)
         return m_stream.error_at(offset, "illegal opcode fd (SIMD instructions are not supported)");
     if (auto opcode = opcode_from_byte(byte))
@@ -216,6 +224,7 @@ Result<void> ExpressionDecoder::read_immediates(Instruction& instruction, size_t
         break;
     }
     case ImmediateKind::MemoryZero:
+    case ImmediateKind::Reserved:
         TRY(m_stream.read_zero_byte());
         break;
     case ImmediateKind::MemoryInit:

@@ -156,10 +156,23 @@ Result<TableType> DecoderStream::read_table_type()
     return type;
 }
 
+// Threads proposal: the limits flag of a memory may also be 0x03, shared with a maximum.
+// 0x02 (shared without a maximum) is not an encoding: a shared memory must have a maximum.
+// https://github.com/WebAssembly/threads/blob/main/proposals/threads/Overview.md#spec-changes
 Result<MemoryType> DecoderStream::read_memory_type()
 {
     MemoryType type;
-    type.limits = TRY(read_limits());
+    // A one-byte LEB128 u32, as read_flag() reads the flag of other limits.
+    uint8_t byte = TRY(read_u8());
+    uint8_t flags = byte & 0x7f;
+    if (flags != 0x00 && flags != 0x01 && flags != 0x03)
+        return error_at(position() - 1, "integer too large");
+    if (byte & 0x80)
+        return error("integer representation too long");
+    type.shared = flags == 0x03;
+    type.limits.min = TRY(read_u32());
+    if (flags & 0x01)
+        type.limits.max = TRY(read_u32());
     return type;
 }
 

@@ -177,6 +177,32 @@ inline void put(Value& slot, T value)
     X(I32Store8, uint8_t) X(I32Store16, uint16_t) X(I64Store8, uint8_t) X(I64Store16, uint16_t) \
     X(I64Store32, uint32_t)
 
+// The threads proposal's loads, stores, read-modify-writes and compare-exchanges: name, the
+// type in memory, the type of the result (zero-extended), and for the rmw the __atomic builtin.
+#define HASHOS_ATOMIC_RMW_FAMILY(RMW, Name, fetch)                                                   \
+    RMW(I32AtomicRmw##Name, uint32_t, uint32_t, fetch) RMW(I64AtomicRmw##Name, uint64_t, uint64_t, fetch) \
+    RMW(I32AtomicRmw8##Name##U, uint8_t, uint32_t, fetch) RMW(I32AtomicRmw16##Name##U, uint16_t, uint32_t, fetch) \
+    RMW(I64AtomicRmw8##Name##U, uint8_t, uint64_t, fetch) RMW(I64AtomicRmw16##Name##U, uint16_t, uint64_t, fetch) \
+    RMW(I64AtomicRmw32##Name##U, uint32_t, uint64_t, fetch)
+#define HASHOS_ATOMIC_ACCESSES(LOAD, STORE, RMW, CMPXCHG)                                          \
+    LOAD(I32AtomicLoad, uint32_t, uint32_t) LOAD(I64AtomicLoad, uint64_t, uint64_t)                  \
+    LOAD(I32AtomicLoad8U, uint8_t, uint32_t) LOAD(I32AtomicLoad16U, uint16_t, uint32_t)             \
+    LOAD(I64AtomicLoad8U, uint8_t, uint64_t) LOAD(I64AtomicLoad16U, uint16_t, uint64_t)             \
+    LOAD(I64AtomicLoad32U, uint32_t, uint64_t)                                                       \
+    STORE(I32AtomicStore, uint32_t) STORE(I64AtomicStore, uint64_t) STORE(I32AtomicStore8, uint8_t)  \
+    STORE(I32AtomicStore16, uint16_t) STORE(I64AtomicStore8, uint8_t) STORE(I64AtomicStore16, uint16_t) \
+    STORE(I64AtomicStore32, uint32_t)                                                                \
+    HASHOS_ATOMIC_RMW_FAMILY(RMW, Add, __atomic_fetch_add)                                           \
+    HASHOS_ATOMIC_RMW_FAMILY(RMW, Sub, __atomic_fetch_sub)                                           \
+    HASHOS_ATOMIC_RMW_FAMILY(RMW, And, __atomic_fetch_and)                                           \
+    HASHOS_ATOMIC_RMW_FAMILY(RMW, Or, __atomic_fetch_or)                                             \
+    HASHOS_ATOMIC_RMW_FAMILY(RMW, Xor, __atomic_fetch_xor)                                           \
+    HASHOS_ATOMIC_RMW_FAMILY(RMW, Xchg, __atomic_exchange_n)                                         \
+    CMPXCHG(I32AtomicRmwCmpxchg, uint32_t, uint32_t) CMPXCHG(I64AtomicRmwCmpxchg, uint64_t, uint64_t) \
+    CMPXCHG(I32AtomicRmw8CmpxchgU, uint8_t, uint32_t) CMPXCHG(I32AtomicRmw16CmpxchgU, uint16_t, uint32_t) \
+    CMPXCHG(I64AtomicRmw8CmpxchgU, uint8_t, uint64_t) CMPXCHG(I64AtomicRmw16CmpxchgU, uint16_t, uint64_t) \
+    CMPXCHG(I64AtomicRmw32CmpxchgU, uint32_t, uint64_t)
+
 template<Op op>
 struct LoadType;
 #define HASHOS_LOAD_TYPE(name, MemoryType, ResultType) \
@@ -212,6 +238,11 @@ inline auto apply_binary(const Value& a, const Value& b)
 {
     return "out of bounds memory access: " + std::to_string(address) + "+" + std::to_string(width) + " > "
         + std::to_string(size);
+}
+
+[[gnu::noinline, gnu::cold]] std::string unaligned_atomic_trap(uint64_t address, uint64_t width)
+{
+    return "unaligned atomic: address " + std::to_string(address) + " is not a multiple of " + std::to_string(width);
 }
 
 } // namespace
@@ -789,6 +820,99 @@ op_ElemDrop: { // Instance*, element index
 #undef STORE_AT
 #undef STORE_VALUE
 #undef ADDRESS_TEE
+
+    // ---- Atomics (threads proposal) -----------------------------------------------------------
+    // https://github.com/WebAssembly/threads/blob/main/proposals/threads/Overview.md#atomic-memory-accesses
+    // Every access is sequentially consistent (__atomic builtins on the linear memory, which is
+    // the host's memory in place). The effective address is checked against the bounds, then
+    // against the natural alignment: an atomic access never straddles, or it traps.
+#define ATOMIC_CELL(Type, address_index, offset_index)                                   \
+    uint64_t address = uint64_t(S(address_index).u32()) + pc[offset_index];              \
+    if (address + sizeof(Type) > memory_size) {                                          \
+        trap_address = address;                                                          \
+        trap_width = sizeof(Type);                                                       \
+        goto memory_out_of_bounds;                                                       \
+    }                                                                                    \
+    if (address % sizeof(Type) != 0)                                                     \
+        TRAP(unaligned_atomic_trap(address, sizeof(Type)));                              \
+    Type* cell = reinterpret_cast<Type*>(memory_base + address);
+#define ATOMIC_LOAD(name, Type, Result)                                                  \
+    op_##name: { /* dst, address, offset */                                              \
+        ATOMIC_CELL(Type, 3, 4)                                                          \
+        put(S(2), Result(__atomic_load_n(cell, __ATOMIC_SEQ_CST)));                      \
+        NEXT(5);                                                                         \
+    }
+#define ATOMIC_STORE(name, Type)                                                         \
+    op_##name: { /* address, value, offset */                                            \
+        ATOMIC_CELL(Type, 2, 4)                                                          \
+        __atomic_store_n(cell, Type(S(3).bits), __ATOMIC_SEQ_CST);                       \
+        NEXT(5);                                                                         \
+    }
+    // The narrow forms return the old value zero-extended.
+#define ATOMIC_RMW(name, Type, Result, fetch)                                            \
+    op_##name: { /* dst, address, value, offset */                                       \
+        ATOMIC_CELL(Type, 3, 5)                                                          \
+        put(S(2), Result(fetch(cell, Type(S(4).bits), __ATOMIC_SEQ_CST)));               \
+        NEXT(6);                                                                         \
+    }
+    // The expected value is wrapped to the access width before the comparison; either way the
+    // old value is returned (compare_exchange leaves it in `old` when it differs).
+#define ATOMIC_CMPXCHG(name, Type, Result)                                               \
+    op_##name: { /* dst, address, expected, replacement, offset */                       \
+        ATOMIC_CELL(Type, 3, 6)                                                          \
+        Type old = Type(S(4).bits);                                                      \
+        __atomic_compare_exchange_n(cell, &old, Type(S(5).bits), false, __ATOMIC_SEQ_CST, \
+            __ATOMIC_SEQ_CST);                                                           \
+        put(S(2), Result(old));                                                          \
+        NEXT(7);                                                                         \
+    }
+    HASHOS_ATOMIC_ACCESSES(ATOMIC_LOAD, ATOMIC_STORE, ATOMIC_RMW, ATOMIC_CMPXCHG)
+#undef ATOMIC_LOAD
+#undef ATOMIC_STORE
+#undef ATOMIC_RMW
+#undef ATOMIC_CMPXCHG
+op_MemoryAtomicNotify: { // dst, address, count, offset, Memory*
+    ATOMIC_CELL(uint32_t, 3, 5)
+    (void)cell;
+    // Only a shared memory can have waiters (wait traps on any other).
+    Memory* memory = pointer_at<Memory*>(pc + 6);
+    AtomicWaiters* waiters = memory->type().shared ? memory->waiters() : nullptr;
+    put(S(2), waiters ? waiters->notify(*memory, address, S(4).u32()) : uint32_t(0));
+    NEXT(8);
+}
+    // Returns 1 ("not-equal") or 2 ("timed-out", for a zero timeout) at once; otherwise the
+    // thread suspends with an AtomicWait (engine/thread.h) and the embedder writes the result.
+#define ATOMIC_WAIT(name, Type)                                                          \
+    op_##name: { /* dst, address, expected, timeout, offset, Memory* */                  \
+        ATOMIC_CELL(Type, 3, 6)                                                          \
+        Memory* memory = pointer_at<Memory*>(pc + 7);                                    \
+        if (!memory->type().shared)                                                      \
+            TRAP("expected shared memory");                                              \
+        Type expected = Type(S(4).bits);                                                 \
+        if (__atomic_load_n(cell, __ATOMIC_SEQ_CST) != expected) {                       \
+            put(S(2), uint32_t(1));                                                      \
+            NEXT(9);                                                                     \
+        }                                                                                \
+        int64_t timeout = S(5).i64();                                                    \
+        if (timeout == 0) {                                                              \
+            put(S(2), uint32_t(2));                                                      \
+            NEXT(9);                                                                     \
+        }                                                                                \
+        t.suspended_function = nullptr;                                                  \
+        t.suspended_slots = &S(2);                                                       \
+        t.suspended_wait = AtomicWait { memory, address, uint64_t(expected), uint8_t(sizeof(Type)), timeout }; \
+        t.awaiting_host = true;                                                          \
+        pc += 9;                                                                         \
+        state = RunState::Suspended;                                                     \
+        goto save;                                                                       \
+    }
+    ATOMIC_WAIT(MemoryAtomicWait32, uint32_t)
+    ATOMIC_WAIT(MemoryAtomicWait64, uint64_t)
+#undef ATOMIC_WAIT
+#undef ATOMIC_CELL
+op_AtomicFence:
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    NEXT(2);
 
 op_MemorySize: // dst
     put(S(2), uint32_t(memory_size / k_page_size));

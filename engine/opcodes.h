@@ -26,6 +26,7 @@ enum class ImmediateKind : uint8_t {
     MemoryZero,   // memory index 0 (a reserved zero byte in the binary)
     MemoryInit,   // Instruction::index: data segment index (memory 0)
     MemoryCopy,   // two reserved zero bytes
+    Reserved,     // one reserved zero byte (atomic.fence's flags)
     Data,         // Instruction::index: data segment index
     I32,          // Instruction::i32
     I64,          // Instruction::i64
@@ -63,5 +64,6 @@ constexpr std::string_view name(Opcode opcode) { return info(opcode).text; }
 // Maps a binary encoding to its opcode; nullopt for an unknown one.
 std::optional<Opcode> opcode_from_byte(uint8_t byte);
 std::optional<Opcode> opcode_from_fc(uint32_t code);
+std::optional<Opcode> opcode_from_fe(uint32_t code);
 
 } // namespace hashos::wasm

@@ -104,6 +104,9 @@ Result<void> Store::check_import(const Module& module, const Import& import, con
         const Memory& memory = *value.memory;
         if (!limits_match({ memory.size_in_pages(), memory.type().limits.max }, import.memory.limits))
             return incompatible("memory limits do not match");
+        // Threads proposal: shared and unshared memories never match each other.
+        if (memory.type().shared != import.memory.shared)
+            return incompatible(import.memory.shared ? "expected a shared memory" : "expected an unshared memory");
         return {};
     }
     case ExternKind::Global:

@@ -74,6 +74,21 @@ private:
     HostCallback m_host;                       // host function
 };
 
+class Memory;
+
+// Threads proposal: the embedder's side of memory.atomic.notify on a shared memory. The engine
+// never blocks: memory.atomic.wait suspends the Thread (Thread::suspended_wait()), and whoever
+// resolves those waits (the kernel) also wakes them here. Called from the interpreter, on the OS
+// thread running the notifying Thread, so an implementation must be thread-safe.
+// https://github.com/WebAssembly/threads/blob/main/proposals/threads/Overview.md#wait-and-notify-operators
+class AtomicWaiters {
+public:
+    virtual ~AtomicWaiters() = default;
+    // Wakes at most `count` threads suspended in a wait at effective `address` of `memory`
+    // (in the order they started waiting) and returns how many it woke.
+    virtual uint32_t notify(Memory& memory, uint64_t address, uint32_t count) = 0;
+};
+
 // A linear memory, reserved once at its maximum (mmap, PROT_NONE) and committed on grow, so its
 // base address never moves.
 class Memory {
@@ -89,6 +104,11 @@ public:
     // Returns the old size in pages, or nullopt when the maximum or the reservation is exceeded.
     std::optional<uint32_t> grow(uint32_t delta_pages);
 
+    // Who memory.atomic.notify asks to wake waiters (shared memories only). Without one, no
+    // thread can be waiting, so notify wakes none and returns 0. Set before any thread runs.
+    AtomicWaiters* waiters() const { return m_waiters; }
+    void set_waiters(AtomicWaiters* waiters) { m_waiters = waiters; }
+
 private:
     friend class Store;
     Memory() = default;
@@ -99,6 +119,7 @@ private:
     uint8_t* m_base = nullptr;
     uint32_t m_pages = 0;
     uint32_t m_reserved_pages = 0;
+    AtomicWaiters* m_waiters = nullptr;
 };
 
 class Table {

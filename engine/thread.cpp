@@ -91,6 +91,7 @@ Result<void> Thread::start(Function* function, std::span<const Value> args)
     impl.result_count = uint32_t(type.results.size());
     impl.awaiting_host = false;
     impl.suspended_function = nullptr;
+    impl.suspended_wait.reset();
     impl.fuel_carry = 0;
     impl.active = true;
     m_state = RunState::Idle;
@@ -124,9 +125,24 @@ RunState Thread::call(Function* function, std::span<const Value> args)
 
 Function* Thread::suspended_function() const { return m_impl->awaiting_host ? m_impl->suspended_function : nullptr; }
 
-std::span<const Value> Thread::suspended_args() const
+std::optional<AtomicWait> Thread::suspended_wait() const
 {
     if (!m_impl->awaiting_host)
+        return std::nullopt;
+    return m_impl->suspended_wait;
+}
+
+bool AtomicWait::still_expected() const
+{
+    const uint8_t* cell = memory->data() + address;
+    if (width == 8)
+        return __atomic_load_n(reinterpret_cast<const uint64_t*>(cell), __ATOMIC_SEQ_CST) == expected;
+    return __atomic_load_n(reinterpret_cast<const uint32_t*>(cell), __ATOMIC_SEQ_CST) == uint32_t(expected);
+}
+
+std::span<const Value> Thread::suspended_args() const
+{
+    if (!m_impl->awaiting_host || !m_impl->suspended_function)
         return {};
     return { m_impl->suspended_slots, m_impl->suspended_function->type().params.size() };
 }
@@ -136,9 +152,11 @@ void Thread::resume_host_call(std::span<const Value> results)
     Impl& impl = *m_impl;
     if (!impl.awaiting_host)
         return;
-    size_t count = std::min(results.size(), impl.suspended_function->type().results.size());
+    size_t wanted = impl.suspended_function ? impl.suspended_function->type().results.size() : 1;
+    size_t count = std::min(results.size(), wanted);
     std::copy_n(results.begin(), count, impl.suspended_slots);
     impl.awaiting_host = false;
+    impl.suspended_wait.reset();
     // Runnable again: "run() again to continue", which is what OutOfFuel means.
     m_state = RunState::OutOfFuel;
 }
@@ -149,6 +167,7 @@ void Thread::resume_host_call_with_trap(std::string message)
     if (!impl.awaiting_host)
         return;
     impl.awaiting_host = false;
+    impl.suspended_wait.reset();
     impl.active = false;
     m_state = RunState::Trapped;
     m_trap_message = std::move(message);

@@ -7,6 +7,7 @@
 
 #include "engine/store.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,27 @@ enum class RunState : uint8_t {
     Finished,  // results() holds the call's results
     Trapped,   // trap_message() says why; the thread is Idle-able again via start()
     OutOfFuel, // run() again to continue
-    Suspended, // a host function returned HostOutcome::Suspend; see suspended_function()
+    Suspended, // a host function returned HostOutcome::Suspend (suspended_function()), or
+               // memory.atomic.wait must block (suspended_wait())
+};
+
+// Threads proposal: a memory.atomic.wait32/wait64 that has to block. The engine has checked the
+// bounds, the alignment, that the memory is shared, and that the value at `address` equalled
+// `expected` (so the result 1, "not-equal", and a zero timeout's 2, "timed-out", never suspend).
+// The embedder resolves it with resume_host_call() and one i32: 0 ("ok": woken by a notify of
+// that address, see AtomicWaiters) or 2 ("timed-out"), or 1 if its own re-check of the value
+// under its wait-queue lock (still_expected()) fails: a notify can only be missed when the
+// check and the queueing are not atomic with respect to it, which is the embedder's to ensure.
+// https://github.com/WebAssembly/threads/blob/main/proposals/threads/Overview.md#wait
+struct AtomicWait {
+    Memory* memory = nullptr;
+    uint64_t address = 0;    // effective address, in bounds and aligned to `width`
+    uint64_t expected = 0;   // zero-extended when width is 4
+    uint8_t width = 4;       // 4 (wait32) or 8 (wait64)
+    int64_t timeout_ns = -1; // relative, in nanoseconds; negative waits forever, never 0
+
+    // Reads the value at `address` (sequentially consistent) and compares it with `expected`.
+    bool still_expected() const;
 };
 
 struct ThreadLimits {
@@ -53,7 +74,10 @@ public:
     // While Suspended: the host function that suspended and its arguments.
     Function* suspended_function() const;
     std::span<const Value> suspended_args() const;
-    // Completes the suspended host call; the next run() continues after it.
+    // While Suspended in memory.atomic.wait: what it waits for (nullopt otherwise, and
+    // suspended_function() is then null).
+    std::optional<AtomicWait> suspended_wait() const;
+    // Completes the suspended host call (or wait: one i32); the next run() continues after it.
     void resume_host_call(std::span<const Value> results);
     // Completes the suspended host call with a trap.
     void resume_host_call_with_trap(std::string message);

@@ -43,6 +43,9 @@ struct Thread::Impl {
     Function* suspended_function = nullptr;
     Value* suspended_slots = nullptr;
     bool awaiting_host = false;
+    // Or a memory.atomic.wait that blocks (suspended_function null); its result goes to
+    // suspended_slots[0].
+    std::optional<AtomicWait> suspended_wait;
 
     std::vector<Value> host_results;
 };

@@ -42,6 +42,10 @@ struct TableType {
 
 struct MemoryType {
     Limits limits; // in 64 KiB pages
+    // Threads proposal: a shared memory may be used by several threads at once and is the only
+    // kind memory.atomic.wait accepts; it always has a maximum (the binary cannot say otherwise).
+    // https://github.com/WebAssembly/threads/blob/main/proposals/threads/Overview.md#shared-linear-memory
+    bool shared = false;
 };
 
 enum class Mutability : uint8_t { Const = 0, Var = 1 };

@@ -338,6 +338,11 @@ Result<void> FunctionValidator::validate_memory_access(const Instruction& instru
     uint32_t width = info(instruction.op).width;
     if (instruction.memory.align >= 32 || (uint64_t(1) << instruction.memory.align) > width)
         return Error("alignment must not be larger than natural");
+    // Threads proposal: an atomic access names exactly its natural alignment, so that the
+    // unaligned-address trap it performs is what the immediate promised.
+    // https://github.com/WebAssembly/threads/blob/main/proposals/threads/Overview.md#alignment
+    if (info(instruction.op).prefix == 0xFE && (uint64_t(1) << instruction.memory.align) != width)
+        return Error("atomic alignment must be natural");
     return validate_simple(instruction);
 }
 

@@ -108,10 +108,18 @@ TemporaryFile::~TemporaryFile()
         ::unlink(m_path.c_str());
 }
 
-Result<void> TemporaryFile::sync()
+Result<void> sync_file_system(const std::filesystem::path& path)
 {
-    if (::fdatasync(m_fd) != 0)
-        return system_error("sync", m_path);
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return system_error("open", path);
+    int status = ::syncfs(fd);
+    int error = errno;
+    ::close(fd);
+    if (status != 0) {
+        errno = error;
+        return system_error("sync the file system of", path);
+    }
     return {};
 }
 

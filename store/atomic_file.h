@@ -40,10 +40,8 @@ public:
     TemporaryFile(const TemporaryFile&) = delete;
     ~TemporaryFile();
 
-    // Waits until the bytes are on disk.
-    Result<void> sync();
-    // Renames the file to `path` (in the same directory); call after sync(). The directory still
-    // needs sync_directory() for the rename itself to survive a crash.
+    // Renames the file to `path` (in the same directory), once its bytes are on disk
+    // (sync_file_system()); the rename itself needs another sync to survive a crash.
     Result<void> rename_to(const std::filesystem::path& path);
 
 private:
@@ -54,5 +52,8 @@ private:
 };
 
 Result<void> sync_directory(const std::filesystem::path& directory);
+// Writes everything pending on the file system that holds `path` (syncfs(2)): one wait for many
+// files instead of one fsync each, each of which costs a disk cache flush.
+Result<void> sync_file_system(const std::filesystem::path& path);
 
 } // namespace hashos::store

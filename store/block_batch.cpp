@@ -43,18 +43,16 @@ Result<void> BlockBatch::commit()
     auto pending = std::move(m_pending);
     m_pending.clear();
     m_pending_multihashes.clear();
+    if (pending.empty())
+        return {};
     // All the data first, then all the renames: a rename never reaches the disk ahead of the
-    // bytes it names.
+    // bytes it names. One syncfs for each step rather than an fsync per file and per shard
+    // directory: measured on ext4, 64 blocks of 1 MiB took 130 syncs and 0.5 s, more than their
+    // transfer. The price: the wait includes whatever else is pending on that file system.
+    TRY(sync_file_system(m_store.directory()));
     for (auto& block : pending)
-        TRY(block.file.sync());
-    std::set<std::filesystem::path> directories;
-    for (auto& block : pending) {
         TRY(block.file.rename_to(block.path));
-        directories.insert(block.path.parent_path());
-    }
-    for (auto const& directory : directories)
-        TRY(sync_directory(directory));
-    return {};
+    return sync_file_system(m_store.directory());
 }
 
 } // namespace hashos::store

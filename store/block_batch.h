@@ -4,7 +4,7 @@
 //
 // add() writes each block to a temporary file beside its final place and lets the disk start on
 // it without waiting; commit() waits until every one is on disk, renames them into place and
-// syncs their directories. So the guarantee of BlockStore stands: a crash before commit leaves
+// waits again for the renames (syncfs: see commit() for why not fsync). So the guarantee of BlockStore stands: a crash before commit leaves
 // only temporary files (ignored, and removed by gc), a crash during it leaves some blocks, each
 // whole; never a block file with bad bytes. What a crash may cost is the uncommitted blocks.
 //

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #ifndef ROUNDS
-#define ROUNDS 2
+#define ROUNDS 4
 #endif
 
 enum { WINDOW = 1 << 16, HASH_BITS = 15, MIN_MATCH = 4, MAX_MATCH = 258, MAX_CHAIN = 32 };

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #ifndef ITERATIONS
-#define ITERATIONS 2000
+#define ITERATIONS 8000
 #endif
 
 static uint16_t crc16(uint16_t crc, uint32_t value)

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #ifndef ROUNDS
-#define ROUNDS 20
+#define ROUNDS 40
 #endif
 
 typedef enum { J_NULL, J_BOOL, J_NUMBER, J_STRING, J_ARRAY, J_OBJECT } Kind;

@@ -6,8 +6,8 @@
 #include <stdio.h>
 
 #ifndef WIDTH
-#define WIDTH 320
-#define HEIGHT 240
+#define WIDTH 640
+#define HEIGHT 480
 #endif
 
 typedef struct {
