@@ -821,99 +821,6 @@ op_ElemDrop: { // Instance*, element index
 #undef STORE_VALUE
 #undef ADDRESS_TEE
 
-    // ---- Atomics (threads proposal) -----------------------------------------------------------
-    // https://github.com/WebAssembly/threads/blob/main/proposals/threads/Overview.md#atomic-memory-accesses
-    // Every access is sequentially consistent (__atomic builtins on the linear memory, which is
-    // the host's memory in place). The effective address is checked against the bounds, then
-    // against the natural alignment: an atomic access never straddles, or it traps.
-#define ATOMIC_CELL(Type, address_index, offset_index)                                   \
-    uint64_t address = uint64_t(S(address_index).u32()) + pc[offset_index];              \
-    if (address + sizeof(Type) > memory_size) {                                          \
-        trap_address = address;                                                          \
-        trap_width = sizeof(Type);                                                       \
-        goto memory_out_of_bounds;                                                       \
-    }                                                                                    \
-    if (address % sizeof(Type) != 0)                                                     \
-        TRAP(unaligned_atomic_trap(address, sizeof(Type)));                              \
-    Type* cell = reinterpret_cast<Type*>(memory_base + address);
-#define ATOMIC_LOAD(name, Type, Result)                                                  \
-    op_##name: { /* dst, address, offset */                                              \
-        ATOMIC_CELL(Type, 3, 4)                                                          \
-        put(S(2), Result(__atomic_load_n(cell, __ATOMIC_SEQ_CST)));                      \
-        NEXT(5);                                                                         \
-    }
-#define ATOMIC_STORE(name, Type)                                                         \
-    op_##name: { /* address, value, offset */                                            \
-        ATOMIC_CELL(Type, 2, 4)                                                          \
-        __atomic_store_n(cell, Type(S(3).bits), __ATOMIC_SEQ_CST);                       \
-        NEXT(5);                                                                         \
-    }
-    // The narrow forms return the old value zero-extended.
-#define ATOMIC_RMW(name, Type, Result, fetch)                                            \
-    op_##name: { /* dst, address, value, offset */                                       \
-        ATOMIC_CELL(Type, 3, 5)                                                          \
-        put(S(2), Result(fetch(cell, Type(S(4).bits), __ATOMIC_SEQ_CST)));               \
-        NEXT(6);                                                                         \
-    }
-    // The expected value is wrapped to the access width before the comparison; either way the
-    // old value is returned (compare_exchange leaves it in `old` when it differs).
-#define ATOMIC_CMPXCHG(name, Type, Result)                                               \
-    op_##name: { /* dst, address, expected, replacement, offset */                       \
-        ATOMIC_CELL(Type, 3, 6)                                                          \
-        Type old = Type(S(4).bits);                                                      \
-        __atomic_compare_exchange_n(cell, &old, Type(S(5).bits), false, __ATOMIC_SEQ_CST, \
-            __ATOMIC_SEQ_CST);                                                           \
-        put(S(2), Result(old));                                                          \
-        NEXT(7);                                                                         \
-    }
-    HASHOS_ATOMIC_ACCESSES(ATOMIC_LOAD, ATOMIC_STORE, ATOMIC_RMW, ATOMIC_CMPXCHG)
-#undef ATOMIC_LOAD
-#undef ATOMIC_STORE
-#undef ATOMIC_RMW
-#undef ATOMIC_CMPXCHG
-op_MemoryAtomicNotify: { // dst, address, count, offset, Memory*
-    ATOMIC_CELL(uint32_t, 3, 5)
-    (void)cell;
-    // Only a shared memory can have waiters (wait traps on any other).
-    Memory* memory = pointer_at<Memory*>(pc + 6);
-    AtomicWaiters* waiters = memory->type().shared ? memory->waiters() : nullptr;
-    put(S(2), waiters ? waiters->notify(*memory, address, S(4).u32()) : uint32_t(0));
-    NEXT(8);
-}
-    // Returns 1 ("not-equal") or 2 ("timed-out", for a zero timeout) at once; otherwise the
-    // thread suspends with an AtomicWait (engine/thread.h) and the embedder writes the result.
-#define ATOMIC_WAIT(name, Type)                                                          \
-    op_##name: { /* dst, address, expected, timeout, offset, Memory* */                  \
-        ATOMIC_CELL(Type, 3, 6)                                                          \
-        Memory* memory = pointer_at<Memory*>(pc + 7);                                    \
-        if (!memory->type().shared)                                                      \
-            TRAP("expected shared memory");                                              \
-        Type expected = Type(S(4).bits);                                                 \
-        if (__atomic_load_n(cell, __ATOMIC_SEQ_CST) != expected) {                       \
-            put(S(2), uint32_t(1));                                                      \
-            NEXT(9);                                                                     \
-        }                                                                                \
-        int64_t timeout = S(5).i64();                                                    \
-        if (timeout == 0) {                                                              \
-            put(S(2), uint32_t(2));                                                      \
-            NEXT(9);                                                                     \
-        }                                                                                \
-        t.suspended_function = nullptr;                                                  \
-        t.suspended_slots = &S(2);                                                       \
-        t.suspended_wait = AtomicWait { memory, address, uint64_t(expected), uint8_t(sizeof(Type)), timeout }; \
-        t.awaiting_host = true;                                                          \
-        pc += 9;                                                                         \
-        state = RunState::Suspended;                                                     \
-        goto save;                                                                       \
-    }
-    ATOMIC_WAIT(MemoryAtomicWait32, uint32_t)
-    ATOMIC_WAIT(MemoryAtomicWait64, uint64_t)
-#undef ATOMIC_WAIT
-#undef ATOMIC_CELL
-op_AtomicFence:
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    NEXT(2);
-
 op_MemorySize: // dst
     put(S(2), uint32_t(memory_size / k_page_size));
     NEXT(3);
@@ -1161,6 +1068,99 @@ op_MemoryFill: { // destination, value, count
 
 op_Unreachable:
     TRAP("unreachable");
+
+    // ---- Atomics (threads proposal) -----------------------------------------------------------
+    // https://github.com/WebAssembly/threads/blob/main/proposals/threads/Overview.md#atomic-memory-accesses
+    // Every access is sequentially consistent (__atomic builtins on the linear memory, which is
+    // the host's memory in place). The effective address is checked against the bounds, then
+    // against the natural alignment: an atomic access never straddles, or it traps.
+#define ATOMIC_CELL(Type, address_index, offset_index)                                   \
+    uint64_t address = uint64_t(S(address_index).u32()) + pc[offset_index];              \
+    if (address + sizeof(Type) > memory_size) {                                          \
+        trap_address = address;                                                          \
+        trap_width = sizeof(Type);                                                       \
+        goto memory_out_of_bounds;                                                       \
+    }                                                                                    \
+    if (address % sizeof(Type) != 0)                                                     \
+        TRAP(unaligned_atomic_trap(address, sizeof(Type)));                              \
+    Type* cell = reinterpret_cast<Type*>(memory_base + address);
+#define ATOMIC_LOAD(name, Type, Result)                                                  \
+    op_##name: { /* dst, address, offset */                                              \
+        ATOMIC_CELL(Type, 3, 4)                                                          \
+        put(S(2), Result(__atomic_load_n(cell, __ATOMIC_SEQ_CST)));                      \
+        NEXT(5);                                                                         \
+    }
+#define ATOMIC_STORE(name, Type)                                                         \
+    op_##name: { /* address, value, offset */                                            \
+        ATOMIC_CELL(Type, 2, 4)                                                          \
+        __atomic_store_n(cell, Type(S(3).bits), __ATOMIC_SEQ_CST);                       \
+        NEXT(5);                                                                         \
+    }
+    // The narrow forms return the old value zero-extended.
+#define ATOMIC_RMW(name, Type, Result, fetch)                                            \
+    op_##name: { /* dst, address, value, offset */                                       \
+        ATOMIC_CELL(Type, 3, 5)                                                          \
+        put(S(2), Result(fetch(cell, Type(S(4).bits), __ATOMIC_SEQ_CST)));               \
+        NEXT(6);                                                                         \
+    }
+    // The expected value is wrapped to the access width before the comparison; either way the
+    // old value is returned (compare_exchange leaves it in `old` when it differs).
+#define ATOMIC_CMPXCHG(name, Type, Result)                                               \
+    op_##name: { /* dst, address, expected, replacement, offset */                       \
+        ATOMIC_CELL(Type, 3, 6)                                                          \
+        Type old = Type(S(4).bits);                                                      \
+        __atomic_compare_exchange_n(cell, &old, Type(S(5).bits), false, __ATOMIC_SEQ_CST, \
+            __ATOMIC_SEQ_CST);                                                           \
+        put(S(2), Result(old));                                                          \
+        NEXT(7);                                                                         \
+    }
+    HASHOS_ATOMIC_ACCESSES(ATOMIC_LOAD, ATOMIC_STORE, ATOMIC_RMW, ATOMIC_CMPXCHG)
+#undef ATOMIC_LOAD
+#undef ATOMIC_STORE
+#undef ATOMIC_RMW
+#undef ATOMIC_CMPXCHG
+op_MemoryAtomicNotify: { // dst, address, count, offset, Memory*
+    ATOMIC_CELL(uint32_t, 3, 5)
+    (void)cell;
+    // Only a shared memory can have waiters (wait traps on any other).
+    Memory* memory = pointer_at<Memory*>(pc + 6);
+    AtomicWaiters* waiters = memory->type().shared ? memory->waiters() : nullptr;
+    put(S(2), waiters ? waiters->notify(*memory, address, S(4).u32()) : uint32_t(0));
+    NEXT(8);
+}
+    // Returns 1 ("not-equal") or 2 ("timed-out", for a zero timeout) at once; otherwise the
+    // thread suspends with an AtomicWait (engine/thread.h) and the embedder writes the result.
+#define ATOMIC_WAIT(name, Type)                                                          \
+    op_##name: { /* dst, address, expected, timeout, offset, Memory* */                  \
+        ATOMIC_CELL(Type, 3, 6)                                                          \
+        Memory* memory = pointer_at<Memory*>(pc + 7);                                    \
+        if (!memory->type().shared)                                                      \
+            TRAP("expected shared memory");                                              \
+        Type expected = Type(S(4).bits);                                                 \
+        if (__atomic_load_n(cell, __ATOMIC_SEQ_CST) != expected) {                       \
+            put(S(2), uint32_t(1));                                                      \
+            NEXT(9);                                                                     \
+        }                                                                                \
+        int64_t timeout = S(5).i64();                                                    \
+        if (timeout == 0) {                                                              \
+            put(S(2), uint32_t(2));                                                      \
+            NEXT(9);                                                                     \
+        }                                                                                \
+        t.suspended_function = nullptr;                                                  \
+        t.suspended_slots = &S(2);                                                       \
+        t.suspended_wait = AtomicWait { memory, address, uint64_t(expected), uint8_t(sizeof(Type)), timeout }; \
+        t.awaiting_host = true;                                                          \
+        pc += 9;                                                                         \
+        state = RunState::Suspended;                                                     \
+        goto save;                                                                       \
+    }
+    ATOMIC_WAIT(MemoryAtomicWait32, uint32_t)
+    ATOMIC_WAIT(MemoryAtomicWait64, uint64_t)
+#undef ATOMIC_WAIT
+#undef ATOMIC_CELL
+op_AtomicFence:
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    NEXT(2);
 
     // Rows of the opcode table the compiler never emits: structured control, locals and
     // constants compile to the internal ops above.

@@ -30,6 +30,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <set>
 #include <span>
 #include <vector>
 
@@ -89,6 +90,8 @@ private:
     std::filesystem::path block_path(const Multihash& multihash) const;
     std::filesystem::path pin_path(const Cid& root) const;
     std::filesystem::path lock_path() const { return m_directory / "lock"; }
+    // Every block of the DAG under `cid` is in the store (dag-pb nodes read and verified).
+    Result<void> check_complete(const Cid& cid, std::set<Multihash>& seen, size_t depth) const;
     // True when an intact copy of `multihash`'s block is already at `path`.
     bool holds_intact(const std::filesystem::path& path, const Multihash& multihash) const;
 

@@ -161,6 +161,10 @@ hashos::Task<int32_t> respond(uint64_t socket, const httpd::Request& request)
 
 hashos::Task<> serve(uint64_t socket)
 {
+    // A large file goes out in several writes: without TCP_NODELAY the last piece could wait for
+    // the client's delayed ACK.
+    hashos_tcp_SetNoDelayRequest no_delay = { socket, true };
+    hashos_send(hashos_tcp_Tcp_hash, hashos_tcp_Tcp_METHOD_SetNoDelay, hashos_tcp_SetNoDelayRequest_fields, &no_delay, 0, nullptr);
     char* buffer = static_cast<char*>(malloc(k_buffer_size));
     size_t filled = 0;
     uint64_t skip = 0; // bytes of a request body still to drop
