@@ -245,7 +245,23 @@ inline auto apply_binary(const Value& a, const Value& b)
     return "unaligned atomic: address " + std::to_string(address) + " is not a multiple of " + std::to_string(width);
 }
 
+// Out of line, so that the rare notify path leaves the interpreter loop's registers alone.
+[[gnu::noinline]] uint32_t notify_waiters(Memory& memory, uint64_t address, uint32_t count)
+{
+    AtomicWaiters* waiters = memory.type().shared ? memory.waiters() : nullptr;
+    return waiters ? waiters->notify(memory, address, count) : 0;
+}
+
 } // namespace
+
+// Out of line, like notify_waiters().
+void Interpreter::suspend_in_wait(Thread::Impl& impl, Value* result, const AtomicWait& wait)
+{
+    impl.suspended_function = nullptr;
+    impl.suspended_slots = result;
+    impl.suspended_wait = wait;
+    impl.awaiting_host = true;
+}
 
 const void* const* runtime::handler_table() { return Interpreter::handlers(); }
 
@@ -1123,9 +1139,7 @@ op_MemoryAtomicNotify: { // dst, address, count, offset, Memory*
     ATOMIC_CELL(uint32_t, 3, 5)
     (void)cell;
     // Only a shared memory can have waiters (wait traps on any other).
-    Memory* memory = pointer_at<Memory*>(pc + 6);
-    AtomicWaiters* waiters = memory->type().shared ? memory->waiters() : nullptr;
-    put(S(2), waiters ? waiters->notify(*memory, address, S(4).u32()) : uint32_t(0));
+    put(S(2), notify_waiters(*pointer_at<Memory*>(pc + 6), address, S(4).u32()));
     NEXT(8);
 }
     // Returns 1 ("not-equal") or 2 ("timed-out", for a zero timeout) at once; otherwise the
@@ -1146,10 +1160,7 @@ op_MemoryAtomicNotify: { // dst, address, count, offset, Memory*
             put(S(2), uint32_t(2));                                                      \
             NEXT(9);                                                                     \
         }                                                                                \
-        t.suspended_function = nullptr;                                                  \
-        t.suspended_slots = &S(2);                                                       \
-        t.suspended_wait = AtomicWait { memory, address, uint64_t(expected), uint8_t(sizeof(Type)), timeout }; \
-        t.awaiting_host = true;                                                          \
+        suspend_in_wait(t, &S(2), AtomicWait { memory, address, uint64_t(expected), uint8_t(sizeof(Type)), timeout }); \
         pc += 9;                                                                         \
         state = RunState::Suspended;                                                     \
         goto save;                                                                       \

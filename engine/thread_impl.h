@@ -58,6 +58,8 @@ struct Interpreter {
 private:
     // The loop itself; with table_out set it only hands out its handler addresses.
     static RunState execute(Thread* thread, uint64_t fuel, const void* const** table_out);
+    // memory.atomic.wait blocks: records `wait` and where its result goes.
+    [[gnu::noinline, gnu::cold]] static void suspend_in_wait(Thread::Impl& impl, Value* result, const AtomicWait& wait);
 };
 
 } // namespace hashos::wasm

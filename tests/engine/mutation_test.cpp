@@ -393,6 +393,7 @@ struct Stats {
     uint64_t calls_finished = 0;
     uint64_t calls_trapped = 0;
     uint64_t calls_out_of_fuel = 0;
+    uint64_t calls_waiting = 0; // suspended in memory.atomic.wait on a shared memory
     // Rejections by message (details after the spec's words cut off), to show what got tested.
     std::map<std::string, uint64_t> decode_errors;
     std::map<std::string, uint64_t> validation_errors;
@@ -544,6 +545,13 @@ private:
             // Abandoned in the middle: a fresh thread for the next call.
             thread = std::make_unique<Thread>(store, limits);
             return false;
+        case RunState::Suspended:
+            // Only memory.atomic.wait can suspend here (the dummy imports return): nobody will
+            // notify, so the thread is abandoned like one out of fuel.
+            EXPECT_TRUE(thread->suspended_wait().has_value()) << "suspended outside a wait";
+            ++m_stats.calls_waiting;
+            thread = std::make_unique<Thread>(store, limits);
+            return false;
         default:
             ADD_FAILURE() << "unexpected run state " << int(thread->state());
             thread = std::make_unique<Thread>(store, limits);
@@ -604,9 +612,10 @@ TEST(Mutation, MutatedSpecModulesNeverCrashOrHang)
         (unsigned long long)stats.inputs, (unsigned long long)stats.decoded, (unsigned long long)stats.validated,
         (unsigned long long)stats.instantiated, (unsigned long long)stats.imports_too_large,
         (unsigned long long)stats.started);
-    std::printf("mutation: %llu calls: %llu finished, %llu trapped, %llu out of fuel\n", (unsigned long long)stats.calls,
-        (unsigned long long)stats.calls_finished, (unsigned long long)stats.calls_trapped,
-        (unsigned long long)stats.calls_out_of_fuel);
+    std::printf("mutation: %llu calls: %llu finished, %llu trapped, %llu out of fuel, %llu waiting\n",
+        (unsigned long long)stats.calls, (unsigned long long)stats.calls_finished,
+        (unsigned long long)stats.calls_trapped, (unsigned long long)stats.calls_out_of_fuel,
+        (unsigned long long)stats.calls_waiting);
 
     std::printf("mutation: slowest input #%llu took %.3f s\n", (unsigned long long)slowest_input, slowest_seconds);
     print_top("decoder rejections", stats.decode_errors, 8);
