@@ -223,13 +223,14 @@ TEST(Run, FetchesAMissingProgramFromThePeersGivenWithPeerThenThoseOfTheConfig)
     Port dead_in_config(Port::Mode::Refuse);
     b.configure(peers_toml({ dead_in_config.url() }));
     auto errors = b.path("run.err");
-    auto ran = run_command(b.hashos("run --peer " + dead.url() + " --peer " + serve_a.url() + " " + program) + " 2>"
-        + shell_quote(errors.string()));
-    auto stderr_text = store::testing::read_text_file(errors);
-    ASSERT_EQ(ran.exit_code, 0) << stderr_text;
-    EXPECT_NE(stderr_text.find("hello from hashos"), std::string::npos) << stderr_text;
-    EXPECT_NE(stderr_text.find("dead peer " + dead.url()), std::string::npos) << stderr_text;
-    EXPECT_EQ(stderr_text.find(dead_in_config.url()), std::string::npos) << stderr_text;
+    // The program's log lines and hashos's own messages, together.
+    auto ran = run_command(b.hashos("run --peer " + dead.url() + " --peer " + serve_a.url() + " " + program) + " >"
+        + shell_quote(errors.string()) + " 2>&1");
+    auto output = store::testing::read_text_file(errors);
+    ASSERT_EQ(ran.exit_code, 0) << output;
+    EXPECT_NE(output.find("hello from hashos"), std::string::npos) << output;
+    EXPECT_NE(output.find("dead peer " + dead.url()), std::string::npos) << output;
+    EXPECT_EQ(output.find(dead_in_config.url()), std::string::npos) << output;
     // Fetched, verified, stored and pinned: it survives gc and runs again with no peer at all.
     EXPECT_EQ(run_command(b.hashos("gc")).exit_code, 0);
     b.configure("");
