@@ -328,19 +328,26 @@ kernel::Answer ProcessManager::list() const
     return kernel::Answer::ok(encode(hashos_process_ListResponse_fields, &response));
 }
 
-std::optional<ProcessManager::StartupContext> ProcessManager::startup_context(kernel::SenderId sender, NameWait wait) const
+const ProcessManager::Entry* ProcessManager::entry_of(kernel::ProcessId process, NameWait wait,
+    std::unique_lock<std::mutex>& lock) const
 {
-    kernel::ProcessId process(sender.value());
-    std::unique_lock lock(m_lock);
-    // As in name_of: the process may ask before its entry is made.
+    // A process runs as soon as Kernel::spawn queues it, a moment before it is entered here:
+    // its first message may beat its entry. Then wait for the spawns in the kernel to finish.
     auto known = [&] { return m_entries.contains(process) || m_in_kernel == 0; };
     if (!known()) {
         if (wait == NameWait::No)
-            return std::nullopt;
+            return nullptr;
         m_spawned.wait_for(lock, std::chrono::seconds(1), known);
     }
-    if (auto it = m_entries.find(process); it != m_entries.end())
-        return it->second.startup;
+    auto it = m_entries.find(process);
+    return it == m_entries.end() ? nullptr : &it->second;
+}
+
+std::optional<ProcessManager::StartupContext> ProcessManager::startup_context(kernel::SenderId sender, NameWait wait) const
+{
+    std::unique_lock lock(m_lock);
+    if (const Entry* entry = entry_of(kernel::ProcessId(sender.value()), wait, lock))
+        return entry->startup;
     return std::nullopt;
 }
 
@@ -348,32 +355,19 @@ std::optional<std::string> ProcessManager::name_of(kernel::SenderId sender, Name
 {
     kernel::ProcessId process(sender.value());
     std::unique_lock lock(m_lock);
-    // A process runs as soon as Kernel::spawn queues it, a moment before it is entered here:
-    // its first log line may beat its entry. Then wait for the spawns in the kernel to finish.
-    auto known = [&] { return m_entries.contains(process) || m_in_kernel == 0; };
-    if (!known()) {
-        if (wait == NameWait::No)
-            return std::nullopt;
-        m_spawned.wait_for(lock, std::chrono::seconds(1), known);
-    }
-    if (auto it = m_entries.find(process); it != m_entries.end())
-        return it->second.name;
+    if (const Entry* entry = entry_of(process, wait, lock))
+        return entry->name;
+    // Not entered yet and not waited for: the caller says so.
+    if (wait == NameWait::No && !(m_entries.contains(process) || m_in_kernel == 0))
+        return std::nullopt;
     return sender.is_null() ? "kernel" : "process " + std::to_string(sender.value());
 }
 
 std::optional<kernel::ProgramId> ProcessManager::program_of(kernel::SenderId sender, NameWait wait) const
 {
-    kernel::ProcessId process(sender.value());
     std::unique_lock lock(m_lock);
-    // As in name_of: the process may ask before its entry is made.
-    auto known = [&] { return m_entries.contains(process) || m_in_kernel == 0; };
-    if (!known()) {
-        if (wait == NameWait::No)
-            return std::nullopt;
-        m_spawned.wait_for(lock, std::chrono::seconds(1), known);
-    }
-    if (auto it = m_entries.find(process); it != m_entries.end())
-        return kernel::ProgramId(it->second.cid);
+    if (const Entry* entry = entry_of(kernel::ProcessId(sender.value()), wait, lock))
+        return kernel::ProgramId(entry->cid);
     return std::nullopt;
 }
 

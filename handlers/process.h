@@ -103,6 +103,9 @@ private:
     void ended(kernel::ProcessId process, const kernel::ExitStatus& status);
     void release_slot();
     kernel::Answer list() const;
+    // The entry of `process`, waiting up to a second (NameWait::Yes) for a spawn still inside the
+    // kernel to enter it; nullptr if there is none. `lock` holds m_lock.
+    const Entry* entry_of(kernel::ProcessId process, NameWait wait, std::unique_lock<std::mutex>& lock) const;
 
     kernel::Kernel& m_kernel;
     EventLoop& m_loop;
