@@ -3,6 +3,7 @@
 // Use TRY(expr) to propagate an error out of a function returning Result<U>.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -42,21 +43,22 @@ private:
     std::variant<T, Error> m_storage;
 };
 
+// Success holds no Error at all, so the success path (the common one: every decoder and
+// validator step returns one) builds and destroys no string.
 template<>
 class [[nodiscard]] Result<void> {
 public:
     Result() = default;
-    Result(Error error) : m_error(std::move(error)), m_has_error(true) {}
+    Result(Error error) : m_error(std::move(error)) {}
 
-    bool is_error() const { return m_has_error; }
-    explicit operator bool() const { return !m_has_error; }
-    const Error& error() const { return m_error; }
-    Error release_error() { return std::move(m_error); }
+    bool is_error() const { return m_error.has_value(); }
+    explicit operator bool() const { return !is_error(); }
+    const Error& error() const { return *m_error; }
+    Error release_error() { return std::move(*m_error); }
     void release_value() {}
 
 private:
-    Error m_error{""};
-    bool m_has_error = false;
+    std::optional<Error> m_error;
 };
 
 } // namespace hashos

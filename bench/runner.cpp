@@ -6,6 +6,9 @@
 //       default) runs the call in slices of k_slice_fuel, resumed until it finishes, as the
 //       kernel's scheduler does; fuel off instantiates with FuelMetering::Off, so the compiled
 //       code contains no fuel accounting at all.
+//   hashos-bench --dump FILE.wasm [--fuel on|off]
+//       prints the compiled code of every function of the module (engine/interpreter_dump.h),
+//       for tuning the compiler's peepholes; runs nothing.
 //   hashos-bench --startup FILE.wasm [COUNT]
 //       decodes, validates, instantiates and runs `run` COUNT times (default 2000), each in a new
 //       Store, and prints the mean CPU microseconds per spawn.
@@ -13,6 +16,7 @@
 // CPU time is what bench/engine compares: the machine is shared, and wall time there measures
 // the neighbours as much as the engine.
 #include "engine/instance.h"
+#include "engine/interpreter_dump.h"
 #include "engine/thread.h"
 
 #include <chrono>
@@ -89,6 +93,27 @@ int measure_startup(std::span<const uint8_t> bytes, int count)
     return 0;
 }
 
+int dump(std::span<const uint8_t> bytes, FuelMetering metering)
+{
+    auto module = decode(bytes);
+    if (module.is_error())
+        return fail(module.error().message());
+    auto valid = validate(std::move(module.value()));
+    if (valid.is_error())
+        return fail(valid.error().message());
+    Store store;
+    store.set_fuel_metering(metering);
+    auto instance = store.instantiate(valid.value(), {});
+    if (instance.is_error())
+        return fail(instance.error().message());
+    const Module& decoded = valid.value().module();
+    uint32_t count = uint32_t(decoded.imported_functions + decoded.code.size());
+    for (uint32_t index = decoded.imported_functions; index < count; ++index) {
+        std::printf("func %u\n%s\n", index, disassemble(*instance.value()->function(index)).c_str());
+    }
+    return 0;
+}
+
 int measure_run(std::span<const uint8_t> bytes, FuelMetering metering)
 {
     auto module = decode(bytes);
@@ -128,7 +153,8 @@ int main(int argc, char** argv)
 {
     std::vector<std::string> args(argv + 1, argv + argc);
     bool startup = !args.empty() && args[0] == "--startup";
-    if (startup)
+    bool dumping = !args.empty() && args[0] == "--dump";
+    if (startup || dumping)
         args.erase(args.begin());
     if (args.empty())
         return fail("usage: hashos-bench FILE.wasm [--fuel on|off] | hashos-bench --startup FILE.wasm [COUNT]");
@@ -142,5 +168,5 @@ int main(int argc, char** argv)
         metering = args[2] == "on" ? FuelMetering::On : FuelMetering::Off;
     else if (args.size() != 1)
         return fail("unknown arguments");
-    return measure_run(bytes, metering);
+    return dumping ? dump(bytes, metering) : measure_run(bytes, metering);
 }

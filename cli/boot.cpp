@@ -22,7 +22,9 @@
 
 #include <toml++/toml.h>
 
+#include <chrono>
 #include <memory>
+#include <thread>
 
 namespace hashos::cli {
 
@@ -143,6 +145,22 @@ Result<std::vector<uint8_t>> read_from_store(const store::Cid& cid)
     return bytes;
 }
 
+// Waits until `process` handles `interface` (it registers it once it has started), so that the
+// programs after it find their loader; fails if it ends first or takes over a minute.
+Result<void> wait_until_handled(handlers::System& system, const kernel::InterfaceHash& interface, kernel::ProcessId process)
+{
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+    while (!system.kernel().registry().find(interface)) {
+        if (!system.kernel().usage(process))
+            return Error("ended before it handled " + handlers::interface_text(interface));
+        if (std::chrono::steady_clock::now() > deadline)
+            return Error("did not handle " + handlers::interface_text(interface) + " within a minute of its start");
+        // Registering is a program's first message: this wait is a few milliseconds.
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return {};
+}
+
 int boot(const std::filesystem::path& path)
 {
     auto fail = [](const Error& error) {
@@ -175,7 +193,8 @@ int boot(const std::filesystem::path& path)
         override_permissions(*booted, kernel::ProgramId(cids[i]), program.allow, program.deny);
         handlers::SpawnSpec spec { cids[i], program.name, program.arguments, kernel::SenderId(), std::nullopt, {} };
         auto const& loader = handlers::shipped(handlers::Shipped::Loader).hash;
-        if (std::find(program.handles.begin(), program.handles.end(), loader) != program.handles.end()) {
+        bool loads = std::find(program.handles.begin(), program.handles.end(), loader) != program.handles.end();
+        if (loads) {
             auto bytes = read_from_store(store::Cid::parse(cids[i]).value());
             if (bytes.is_error())
                 return fail(Error(program.name + ": " + bytes.error().message()));
@@ -185,6 +204,11 @@ int boot(const std::filesystem::path& path)
         if (process.is_error())
             return fail(Error(program.name + ": " + process.error().message()));
         processes.push_back(process.value());
+        // The kernel asks `loader` for the next programs without waiting for a handler to come.
+        if (loads) {
+            if (auto ready = wait_until_handled(*booted, loader, process.value()); ready.is_error())
+                return fail(Error(program.name + ": " + ready.error().message()));
+        }
     }
 
     auto describe = [&](size_t i, const kernel::ExitStatus& status) {

@@ -1,5 +1,5 @@
 // `hashos run CID|FILE [--allow NAME]... [--deny NAME]... [--env NAME=value]...
-// [--dir HOST_PATH[:GUEST_PATH]]... [-- ARGS...]`: boots the kernel with
+// [--dir HOST_PATH[:GUEST_PATH][:ro]]... [-- ARGS...]`: boots the kernel with
 // the native handlers, starts the program through the `process` interface (which asks whoever
 // handles `loader` for its bytes), waits for it and exits with its exit code. A FILE is added
 // to the block store first, so that the program has a CID like any other.
@@ -154,7 +154,8 @@ void add_run_command(CLI::App& app, int& exit_code)
     command->add_option("--deny", options->deny, "Refuse the program this interface (name or hash), for this run; repeatable");
     command->add_option("arguments", options->arguments, "Arguments for the program, after --");
     command->add_option("--dir", options->directories,
-        "Let the program use this host directory through `files`, at GUEST_PATH (default: /NAME); HOST_PATH[:GUEST_PATH], repeatable");
+        "Let the program use this host directory through `files`, at GUEST_PATH (default: /NAME), read-only with :ro; "
+        "HOST_PATH[:GUEST_PATH][:ro], repeatable");
     command->add_option("--env", options->environment, "Set an environment variable of the program, NAME=value; repeatable");
     command->add_option("--peer", options->peers, "A peer or gateway URL to fetch a missing program from, tried before the config's (repeatable)");
     command->add_option("--invoke", options->invoke, "Without the kernel: call this export of a .wasm file with the arguments and print its results");

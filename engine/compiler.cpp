@@ -32,8 +32,12 @@
 //    the sum too (`*++p`);
 //  - a binary op whose operand is the result of the binary op or load just before becomes one
 //    fused instruction (HASHOS_RUNTIME_FUSED_BINARIES, HASHOS_RUNTIME_LOAD_BINARIES);
-//  - finally, when the next instruction begins, the last two may be joined into one dispatch
-//    whatever their dependence (HASHOS_RUNTIME_JOIN_FIRSTS, HASHOS_RUNTIME_AND_I32_ADD).
+//  - when the next instruction begins, an independent i32.add joins the one before it
+//    (HASHOS_RUNTIME_AND_I32_ADD);
+//  - finally, once the whole body is compiled, pairs of consecutive instructions are joined into
+//    one dispatch whatever their dependence (HASHOS_RUNTIME_JOIN_FIRSTS, join_pairs()): the first's
+//    handler goes straight to the second's, which keeps its own handler units, so this holds
+//    across labels and for jumps as the second.
 //
 // Fuel (metered code only): a loop header charges the loop's cost when the loop is entered, and
 // every back-edge charges it again as it jumps (the ...Loop jump ops), so an iteration costs no
@@ -75,6 +79,51 @@ constexpr size_t k_min_code_limit = 1 << 20;
 struct Signature {
     uint32_t params = 0;
     uint32_t results = 0;
+};
+
+// The slots of a function's constants by value bits: an open-addressing table (linear probing)
+// in the Compiler itself, at most k_max_constants entries at most half full, so finding a
+// constant costs a multiply and a compare or two, and nothing is allocated.
+class ConstantSlots {
+public:
+    size_t size() const { return m_size; }
+    // The slot of `bits`, or k_no_slot.
+    uint32_t find(uint64_t bits) const
+    {
+        if (m_size == 0)
+            return k_no_slot;
+        for (size_t i = home(bits);; i = (i + 1) % k_capacity) {
+            if (m_slots[i] == k_no_slot || m_keys[i] == bits)
+                return m_slots[i];
+        }
+    }
+    // Gives `bits` `slot` unless it has one; returns whether it was added.
+    bool add(uint64_t bits, uint32_t slot)
+    {
+        if (m_size == 0)
+            m_slots.fill(k_no_slot);
+        for (size_t i = home(bits);; i = (i + 1) % k_capacity) {
+            if (m_slots[i] == k_no_slot) {
+                m_keys[i] = bits;
+                m_slots[i] = slot;
+                ++m_size;
+                return true;
+            }
+            if (m_keys[i] == bits)
+                return false;
+        }
+    }
+    static constexpr uint32_t k_no_slot = std::numeric_limits<uint32_t>::max();
+
+private:
+    static constexpr unsigned k_capacity_bits = 8;
+    static constexpr size_t k_capacity = size_t(1) << k_capacity_bits;
+    static_assert(k_capacity >= 2 * k_max_constants);
+    // Fibonacci hashing: the top bits of the product mix every bit of the value.
+    static size_t home(uint64_t bits) { return size_t((bits * 0x9E3779B97F4A7C15ull) >> (64 - k_capacity_bits)); }
+    std::array<uint64_t, k_capacity> m_keys;
+    std::array<uint32_t, k_capacity> m_slots;
+    size_t m_size = 0;
 };
 
 // A pending forward branch: the unit holding the offset and the start of its instruction.
@@ -223,6 +272,11 @@ std::optional<Op> joined_pair(Op first, Op second)
             HASHOS_RUNTIME_JOIN_SECONDS(HASHOS_JOIN_PAIR_CASE, a)   \
         default: return std::nullopt;                               \
         }
+#define HASHOS_JOIN_EXTRA_CASE(a, b)        \
+    if (first == Op::a && second == Op::b) \
+        return Op::a##And##b;
+    HASHOS_RUNTIME_JOIN_PAIRS(HASHOS_JOIN_EXTRA_CASE)
+#undef HASHOS_JOIN_EXTRA_CASE
     switch (first) {
         HASHOS_RUNTIME_JOIN_FIRSTS(HASHOS_JOIN_FIRST_CASE)
     default: return std::nullopt;
@@ -321,31 +375,18 @@ private:
         m_last_writes_slot = writes_slot;
         m_previous_emitted = m_last_emitted;
         m_last_emitted = { m_last, op };
+        m_instructions.push_back({ m_last, op });
         pointer(m_handlers[size_t(op)]);
         return m_last;
     }
     // Called as the next instruction begins, when no peephole can take the last two any more:
-    // they become one joined instruction (runtime::HASHOS_RUNTIME_JOIN_FIRSTS), or an i32.add
-    // joins the instruction before it when that one has an ...AndI32Add twin; one dispatch for
-    // both. Only between labels (the emitted records are reset at each), so no jump lands
-    // between the two.
+    // an i32.add joins the instruction before it when that one has an ...AndI32Add twin; one
+    // dispatch for both. Only between labels (the emitted records are reset at each), so no jump
+    // lands between the two.
     void join_independent_add()
     {
         if (m_previous_emitted.start == k_none)
             return;
-        {
-            // A pair of runtime::HASHOS_RUNTIME_JOIN_FIRSTS: the second's handler units go, its
-            // operands move two units down, right after the first's.
-            if (std::optional<Op> joined = joined_pair(m_previous_emitted.op, m_last_emitted.op)) {
-                size_t next = m_last_emitted.start;
-                m_code.erase(m_code.begin() + next, m_code.begin() + next + 2);
-                set_handler(m_previous_emitted.start, *joined);
-                m_last_emitted = { m_previous_emitted.start, *joined };
-                m_previous_emitted = {};
-                m_last = k_none;
-                return;
-            }
-        }
         if (m_last_emitted.op != Op::I32Add)
             return;
         std::optional<Op> joined = and_i32_add_variant(m_previous_emitted.op);
@@ -356,6 +397,7 @@ private:
         uint32_t a = m_code[add + 3];
         uint32_t b = m_code[add + 4];
         m_code.resize(add);
+        forget_instructions_from(add);
         m_code.push_back(dst);
         m_code.push_back(a);
         m_code.push_back(b);
@@ -374,17 +416,33 @@ private:
     void retract_emitted()
     {
         m_code.resize(m_last_emitted.start);
+        forget_instructions_from(m_last_emitted.start);
         m_last = k_none;
         m_last_emitted = m_previous_emitted;
         m_previous_emitted = {};
     }
+    void forget_instructions_from(size_t at)
+    {
+        while (!m_instructions.empty() && m_instructions.back().start >= at)
+            m_instructions.pop_back();
+    }
     void unit(uint32_t value) { m_code.push_back(value); }
-    void set_handler(size_t at, Op op)
+    void write_handler(size_t at, Op op)
     {
         uint64_t bits = reinterpret_cast<uintptr_t>(m_handlers[size_t(op)]);
         m_code[at] = uint32_t(bits);
         m_code[at + 1] = uint32_t(bits >> 32);
     }
+    // Changes the op of one of the last two instructions (a peephole growing or joining them).
+    void set_handler(size_t at, Op op)
+    {
+        write_handler(at, op);
+        for (size_t i = m_instructions.size(); i-- > 0 && i + 2 >= m_instructions.size();) {
+            if (m_instructions[i].start == at)
+                m_instructions[i].op = op;
+        }
+    }
+    void join_pairs();
     void pointer(const void* value)
     {
         uint64_t bits = reinterpret_cast<uintptr_t>(value);
@@ -583,7 +641,7 @@ private:
 
     uint32_t m_local_count = 0;
     uint32_t m_stack_base = 0; // locals plus constants
-    std::unordered_map<uint64_t, uint32_t> m_constant_slots; // value bits to slot
+    ConstantSlots m_constant_slots; // value bits to slot
     std::vector<uint32_t> m_stack;
     std::vector<uint32_t> m_local_refs; // deferred entries per local
     size_t m_deferred = 0;
@@ -603,6 +661,8 @@ private:
     };
     Emitted m_last_emitted;
     Emitted m_previous_emitted;
+    // Every instruction of the body as finally emitted, in code order: what join_pairs() walks.
+    std::vector<Emitted> m_instructions;
 
     size_t m_last = k_none; // start of the last emitted instruction, k_none after a label
     Op m_last_op = Op::Nop;
@@ -967,8 +1027,8 @@ void Compiler::compile_numeric(Op op)
 
 void Compiler::compile_constant(uint64_t bits, bool wide)
 {
-    if (auto found = m_constant_slots.find(bits); found != m_constant_slots.end()) {
-        push_constant(found->second);
+    if (uint32_t slot = m_constant_slots.find(bits); slot != ConstantSlots::k_no_slot) {
+        push_constant(slot);
         return;
     }
     uint32_t result = push();
@@ -978,6 +1038,20 @@ void Compiler::compile_constant(uint64_t bits, bool wide)
         imm64(bits);
     else
         unit(uint32_t(bits));
+}
+
+// Joins consecutive instructions in pairs, greedily from the start (runtime::HASHOS_RUNTIME_JOIN_FIRSTS):
+// the first's handler becomes the pair's, which does the first's work and goes straight to the
+// second's handler. The second is untouched, so a jump to it, or a resume at it after it stopped
+// for fuel, runs it alone. Only now, when no peephole can change either any more.
+void Compiler::join_pairs()
+{
+    for (size_t i = 0; i + 1 < m_instructions.size(); ++i) {
+        if (std::optional<Op> joined = joined_pair(m_instructions[i].op, m_instructions[i + 1].op)) {
+            write_handler(m_instructions[i].start, *joined);
+            ++i;
+        }
+    }
 }
 
 // Gives the first k_max_constants distinct constant values of the body their slots, right after
@@ -997,7 +1071,7 @@ void Compiler::collect_constants()
         case Opcode::F64Const: bits = instruction.f64_bits; break;
         default: continue;
         }
-        if (m_constant_slots.try_emplace(bits, m_local_count + uint32_t(m_constant_slots.size())).second)
+        if (m_constant_slots.add(bits, m_local_count + uint32_t(m_constant_slots.size())))
             image.push_back(Value { bits });
     }
     m_stack_base = m_local_count + uint32_t(m_constant_slots.size());
@@ -1104,6 +1178,7 @@ Result<void> Compiler::compile()
     collect_constants();
     // Most instructions compile to a handful of units or to none: one reservation, no regrowth.
     m_code.reserve(m_body.instructions.size() * 4 + 8);
+    m_instructions.reserve(m_body.instructions.size());
     m_stack.reserve(64);
 
     Control function;
@@ -1414,6 +1489,7 @@ Result<void> Compiler::compile()
         }
     }
 
+    join_pairs();
     // The image is copied in blocks of k_frame_image_block slots: padded with zeros (they land in
     // operand stack slots, unused yet), and the frame holds the padding.
     size_t padded = (m_out.frame_image.size() + k_frame_image_block - 1) / k_frame_image_block * k_frame_image_block;

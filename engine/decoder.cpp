@@ -88,6 +88,12 @@ private:
     DecoderStream m_stream;
     Module m_module;
     ExpressionFacts m_facts;
+    // Locals come as (count, type) runs, collected before the total is checked.
+    struct LocalRun {
+        uint32_t count;
+        ValType type;
+    };
+    std::vector<LocalRun> m_local_runs;
 };
 
 Result<Module> ModuleDecoder::decode()
@@ -202,6 +208,7 @@ Result<void> ModuleDecoder::decode_custom_section(uint32_t size)
 Result<void> ModuleDecoder::decode_type_section()
 {
     uint32_t count = TRY(m_stream.read_count(limits::k_max_types, "types"));
+    m_module.types.reserve(count); // bounded by the limit and by the bytes present
     for (uint32_t i = 0; i < count; ++i)
         m_module.types.push_back(TRY(read_func_type()));
     return {};
@@ -236,6 +243,7 @@ Result<std::vector<ValType>> ModuleDecoder::read_result_type(uint32_t limit, std
 Result<void> ModuleDecoder::decode_import_section()
 {
     uint32_t count = TRY(m_stream.read_count(limits::k_max_imports, "imports"));
+    m_module.imports.reserve(count);
     for (uint32_t i = 0; i < count; ++i) {
         Import import;
         import.module = TRY(m_stream.read_name());
@@ -274,6 +282,7 @@ Result<void> ModuleDecoder::decode_import_section()
 Result<void> ModuleDecoder::decode_function_section()
 {
     uint32_t count = TRY(m_stream.read_count(limits::k_max_functions, "functions"));
+    m_module.functions.reserve(count);
     for (uint32_t i = 0; i < count; ++i)
         m_module.functions.push_back(TRY(m_stream.read_u32()));
     return {};
@@ -322,6 +331,7 @@ Result<ConstantExpression> ModuleDecoder::read_constant_expression()
 Result<void> ModuleDecoder::decode_export_section()
 {
     uint32_t count = TRY(m_stream.read_count(limits::k_max_exports, "exports"));
+    m_module.exports.reserve(count);
     for (uint32_t i = 0; i < count; ++i) {
         Export export_;
         export_.name = TRY(m_stream.read_name());
@@ -405,6 +415,7 @@ Result<ElementSegment> ModuleDecoder::read_element_segment()
 Result<void> ModuleDecoder::decode_code_section()
 {
     uint32_t count = TRY(m_stream.read_count(limits::k_max_functions, "function bodies"));
+    m_module.code.reserve(count);
     for (uint32_t i = 0; i < count; ++i)
         m_module.code.push_back(TRY(read_function_body()));
     return {};
@@ -425,14 +436,11 @@ Result<FunctionBody> ModuleDecoder::read_function_body()
 
     // Locals come as (count, type) runs; the total is checked before anything is allocated.
     uint32_t run_count = TRY(m_stream.read_length());
-    struct Run {
-        uint32_t count;
-        ValType type;
-    };
-    std::vector<Run> runs;
+    std::vector<LocalRun>& runs = m_local_runs; // reused from body to body
+    runs.clear();
     uint64_t total = 0;
     for (uint32_t i = 0; i < run_count; ++i) {
-        Run run;
+        LocalRun run;
         run.count = TRY(m_stream.read_u32());
         run.type = TRY(m_stream.read_value_type());
         total += run.count;
@@ -441,7 +449,7 @@ Result<FunctionBody> ModuleDecoder::read_function_body()
     if (total > limits::k_max_locals)
         return m_stream.error_at(start, "too many locals");
     body.locals.reserve(total);
-    for (const Run& run : runs)
+    for (const LocalRun& run : runs)
         body.locals.insert(body.locals.end(), run.count, run.type);
 
     // About one instruction per two bytes of body: reserved once rather than grown by copying

@@ -2,6 +2,7 @@
 
 #include "engine/limits.h"
 
+#include <array>
 #include <cstdio>
 #include <string>
 
@@ -48,6 +49,51 @@ Result<BlockType> read_block_type(DecoderStream& stream)
     return type;
 }
 
+// The open constructs of one expression. Real code nests a few levels deep, so the first ones
+// live in the object and only deeper nesting allocates (each expression would otherwise cost an
+// allocation).
+class FrameStack {
+public:
+    bool empty() const { return m_size == 0; }
+    size_t size() const { return m_size; }
+    Frame& back() { return m_size <= k_inline ? m_inline[m_size - 1] : m_overflow.back(); }
+    void push_back(Frame frame)
+    {
+        if (m_size < k_inline)
+            m_inline[m_size] = frame;
+        else
+            m_overflow.push_back(frame);
+        ++m_size;
+    }
+    void pop_back()
+    {
+        if (m_size > k_inline)
+            m_overflow.pop_back();
+        --m_size;
+    }
+
+private:
+    static constexpr size_t k_inline = 32;
+    std::array<Frame, k_inline> m_inline;
+    std::vector<Frame> m_overflow; // frames past the first k_inline
+    size_t m_size = 0;
+};
+
+// One-byte opcodes by their byte, from the opcode table; k_no_opcode for a prefix or an unknown
+// byte. Built at compile time, so the decoder's hot loop is one load per opcode.
+constexpr uint16_t k_no_opcode = 0xFFFF;
+constexpr std::array<uint16_t, 256> build_byte_opcodes()
+{
+    std::array<uint16_t, 256> table {};
+    table.fill(k_no_opcode);
+    for (size_t i = 0; i < static_cast<size_t>(Opcode::Count); ++i) {
+        if (k_opcode_info[i].prefix == 0)
+            table[k_opcode_info[i].code] = uint16_t(i);
+    }
+    return table;
+}
+constexpr std::array<uint16_t, 256> k_byte_opcodes = build_byte_opcodes();
+
 class ExpressionDecoder {
 public:
     ExpressionDecoder(DecoderStream& stream, ExpressionKind kind, std::vector<Instruction>& instructions,
@@ -72,7 +118,7 @@ private:
     std::vector<Instruction>& m_instructions;
     std::vector<uint32_t>& m_label_tables;
     ExpressionFacts& m_facts;
-    std::vector<Frame> m_frames;
+    FrameStack m_frames;
 };
 
 // Structure only: which bytes close or split a block. Types and label depths are the
@@ -87,8 +133,7 @@ Result<void> ExpressionDecoder::decode()
 
         if (*next == k_end_byte) {
             TRY(m_stream.read_u8());
-            m_instructions.push_back(Instruction {});
-            m_instructions.back().op = Opcode::End;
+            m_instructions.emplace_back().op = Opcode::End;
             m_frames.pop_back();
             if (m_frames.empty())
                 return {};
@@ -99,15 +144,30 @@ Result<void> ExpressionDecoder::decode()
             if (m_frames.back() != Frame::If)
                 return m_stream.error("END opcode expected");
             TRY(m_stream.read_u8());
-            m_instructions.push_back(Instruction {});
-            m_instructions.back().op = Opcode::Else;
+            m_instructions.emplace_back().op = Opcode::Else;
             m_frames.back() = Frame::Else;
             continue;
         }
 
         size_t offset = m_stream.position();
         Instruction instruction;
-        instruction.op = TRY(read_opcode());
+        if (uint16_t known = k_byte_opcodes[*next]; known != k_no_opcode) {
+            TRY(m_stream.read_u8());
+            instruction.op = static_cast<Opcode>(known);
+            // Most instructions have no immediate or one LEB128 index.
+            ImmediateKind immediate = info(instruction.op).immediate;
+            if (immediate == ImmediateKind::None) {
+                m_instructions.push_back(instruction);
+                continue;
+            }
+            if (immediate == ImmediateKind::Local) {
+                instruction.index = TRY(m_stream.read_u32());
+                m_instructions.push_back(instruction);
+                continue;
+            }
+        } else {
+            instruction.op = TRY(read_opcode());
+        }
         TRY(read_immediates(instruction, offset));
         if (instruction.op == Opcode::Block || instruction.op == Opcode::Loop || instruction.op == Opcode::If) {
             if (m_frames.size() > limits::k_max_block_depth) {

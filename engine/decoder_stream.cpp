@@ -6,40 +6,67 @@
 
 namespace hashos::wasm {
 
-std::optional<uint8_t> DecoderStream::peek() const
-{
-    if (m_reader.at_end())
-        return std::nullopt;
-    return m_reader.bytes()[m_reader.position()];
-}
-
 Error DecoderStream::error_at(size_t offset, std::string_view message) const
 {
     return Error(std::string(message) + " at offset " + std::to_string(offset));
 }
 
-Error DecoderStream::translate(const Error& error) const
+// ByteReader says "unexpected end"; the reference interpreter says it longer, and the spec tests
+// accept both as a prefix, so use the longer text everywhere. Like the reference interpreter, an
+// unexpected end is reported at the end of the module.
+Error DecoderStream::unexpected_end() const
 {
-    // ByteReader says "unexpected end"; the reference interpreter says it longer, and the spec
-    // tests accept both as a prefix, so use the longer text everywhere. Like the reference
-    // interpreter, an unexpected end is reported at the end of the module.
-    if (error.message() == "unexpected end")
-        return error_at(size(), "unexpected end of section or function");
-    return this->error(error.message());
+    return error_at(size(), "unexpected end of section or function");
 }
 
-#define DECODER_READ(call) checked(m_reader.call)
+template<typename T, typename Read>
+Result<T> DecoderStream::read_with(Read read)
+{
+    ByteReader reader(m_bytes.subspan(m_position));
+    auto result = read(reader);
+    // A failed read still consumed the bytes it looked at: errors are reported after them.
+    m_position += reader.position();
+    if (result.is_error()) {
+        if (result.error().message() == "unexpected end")
+            return unexpected_end();
+        return error(result.error().message());
+    }
+    return T(result.release_value());
+}
 
-Result<uint8_t> DecoderStream::read_u8() { return DECODER_READ(read_u8()); }
-Result<uint32_t> DecoderStream::read_u32_le() { return DECODER_READ(read_u32_le()); }
-Result<uint64_t> DecoderStream::read_u64_le() { return DECODER_READ(read_u64_le()); }
-Result<uint32_t> DecoderStream::read_u32() { return DECODER_READ(read_leb_u32()); }
-Result<int32_t> DecoderStream::read_s32() { return DECODER_READ(read_leb_s32()); }
-Result<int64_t> DecoderStream::read_s33() { return DECODER_READ(read_leb_s33()); }
-Result<int64_t> DecoderStream::read_s64() { return DECODER_READ(read_leb_s64()); }
-Result<std::span<const uint8_t>> DecoderStream::read_bytes(size_t count) { return DECODER_READ(read_bytes(count)); }
+Result<uint32_t> DecoderStream::read_u32_le()
+{
+    return read_with<uint32_t>([](ByteReader& reader) { return reader.read_u32_le(); });
+}
+Result<uint64_t> DecoderStream::read_u64_le()
+{
+    return read_with<uint64_t>([](ByteReader& reader) { return reader.read_u64_le(); });
+}
+Result<uint32_t> DecoderStream::read_u32_slow()
+{
+    return read_with<uint32_t>([](ByteReader& reader) { return reader.read_leb_u32(); });
+}
+Result<int32_t> DecoderStream::read_s32_slow()
+{
+    return read_with<int32_t>([](ByteReader& reader) { return reader.read_leb_s32(); });
+}
+Result<int64_t> DecoderStream::read_s33()
+{
+    return read_with<int64_t>([](ByteReader& reader) { return reader.read_leb_s33(); });
+}
+Result<int64_t> DecoderStream::read_s64_slow()
+{
+    return read_with<int64_t>([](ByteReader& reader) { return reader.read_leb_s64(); });
+}
 
-#undef DECODER_READ
+Result<std::span<const uint8_t>> DecoderStream::read_bytes(size_t count)
+{
+    if (count > remaining())
+        return unexpected_end();
+    auto slice = m_bytes.subspan(m_position, count);
+    m_position += count;
+    return slice;
+}
 
 Result<void> DecoderStream::skip(size_t count)
 {

@@ -15,6 +15,7 @@
 #include "base/result.h"
 #include "engine/types.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -25,25 +26,59 @@ namespace hashos::wasm {
 
 class DecoderStream {
 public:
-    explicit DecoderStream(std::span<const uint8_t> bytes) : m_reader(bytes) {}
+    explicit DecoderStream(std::span<const uint8_t> bytes) : m_bytes(bytes) {}
 
-    size_t position() const { return m_reader.position(); }
-    size_t size() const { return m_reader.bytes().size(); }
-    size_t remaining() const { return m_reader.remaining(); }
-    bool at_end() const { return m_reader.at_end(); }
-    std::optional<uint8_t> peek() const;
+    size_t position() const { return m_position; }
+    size_t size() const { return m_bytes.size(); }
+    size_t remaining() const { return m_bytes.size() - m_position; }
+    bool at_end() const { return m_position == m_bytes.size(); }
+    std::optional<uint8_t> peek() const
+    {
+        if (at_end())
+            return std::nullopt;
+        return m_bytes[m_position];
+    }
 
     // An error with `message` first, then where it happened.
     Error error(std::string_view message) const { return error_at(position(), message); }
     Error error_at(size_t offset, std::string_view message) const;
 
-    Result<uint8_t> read_u8();
+    // The readers every instruction uses are inline, with a fast path for the common encoding
+    // (one LEB128 byte); anything else takes the out-of-line path through base/byte_reader.h,
+    // which owns the encoding's rules and error messages.
+    Result<uint8_t> read_u8()
+    {
+        if (at_end())
+            return unexpected_end();
+        return m_bytes[m_position++];
+    }
     Result<uint32_t> read_u32_le();
     Result<uint64_t> read_u64_le();
-    Result<uint32_t> read_u32();  // LEB128 u32
-    Result<int32_t> read_s32();   // LEB128 s32
-    Result<int64_t> read_s33();   // LEB128 s33 (block type indices)
-    Result<int64_t> read_s64();   // LEB128 s64
+    // An encoding shorter than the longest one its type allows cannot break the spec's rules on
+    // the last byte, so it is decoded here; the longest form (and an encoding cut off by the end
+    // of the module) takes the slow path, which checks those rules.
+    Result<uint32_t> read_u32() // LEB128 u32
+    {
+        uint64_t bits;
+        if (read_short_leb<5>(bits))
+            return uint32_t(bits);
+        return read_u32_slow();
+    }
+    Result<int32_t> read_s32() // LEB128 s32
+    {
+        uint64_t bits;
+        if (unsigned used = read_short_leb<5>(bits))
+            return int32_t(int64_t(bits << (64 - used)) >> (64 - used));
+        return read_s32_slow();
+    }
+    Result<int64_t> read_s33(); // LEB128 s33 (block type indices)
+    Result<int64_t> read_s64()  // LEB128 s64
+    {
+        uint64_t bits;
+        if (unsigned used = read_short_leb<10>(bits))
+            return int64_t(bits << (64 - used)) >> (64 - used);
+        return read_s64_slow();
+    }
     Result<std::span<const uint8_t>> read_bytes(size_t count);
     Result<void> skip(size_t count);
 
@@ -69,17 +104,36 @@ public:
     Result<GlobalType> read_global_type();
 
 private:
-    // Puts the spec's wording on a ByteReader error and adds the offset.
-    Error translate(const Error& error) const;
-    template<typename T>
-    Result<T> checked(Result<T> result) const
+    // Reads a LEB128 of fewer than `max_bytes` bytes into `bits` and returns the number of value
+    // bits it carried (7 per byte); returns 0 and consumes nothing when the encoding is longer or
+    // runs past the end.
+    template<unsigned max_bytes>
+    unsigned read_short_leb(uint64_t& bits)
     {
-        if (result.is_error())
-            return translate(result.error());
-        return result;
+        size_t available = std::min<size_t>(remaining(), max_bytes - 1);
+        const uint8_t* bytes = m_bytes.data() + m_position;
+        uint64_t value = 0;
+        for (size_t i = 0; i < available; ++i) {
+            value |= uint64_t(bytes[i] & 0x7f) << (7 * i);
+            if (!(bytes[i] & 0x80)) {
+                m_position += i + 1;
+                bits = value;
+                return unsigned(7 * (i + 1));
+            }
+        }
+        return 0;
     }
+    Error unexpected_end() const;
+    Result<uint32_t> read_u32_slow();
+    Result<int32_t> read_s32_slow();
+    Result<int64_t> read_s64_slow();
+    // Runs one ByteReader read at the current position, advances past what it consumed and puts
+    // the spec's wording on its error.
+    template<typename T, typename Read>
+    Result<T> read_with(Read read);
 
-    ByteReader m_reader;
+    std::span<const uint8_t> m_bytes;
+    size_t m_position = 0;
 };
 
 // Whether `bytes` is well-formed UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.

@@ -54,6 +54,8 @@ struct Thread::Impl {
 struct Interpreter {
     static RunState run(Thread& thread, uint64_t fuel);
     static const void* const* handlers();
+    // engine/interpreter_dump.h: reads the compiled code that Function keeps private.
+    static std::string disassemble(const Function& function);
 
 private:
     // The loop itself; with table_out set it only hands out its handler addresses.

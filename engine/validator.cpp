@@ -338,9 +338,10 @@ Result<ValidModule> validate(Module module)
 
     ValidModule valid;
     valid.m_function_facts.reserve(module.code.size());
+    validation::Scratch scratch;
     for (size_t i = 0; i < module.code.size(); ++i) {
         uint32_t function_index = module.imported_functions + uint32_t(i);
-        uint32_t max_stack_height = TRY(validation::validate_function(context, function_index, module.code[i]));
+        uint32_t max_stack_height = TRY(validation::validate_function(context, function_index, module.code[i], scratch));
         valid.m_function_facts.push_back({ max_stack_height });
     }
     valid.m_function_type_indices = std::move(context.function_type_indices);

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -35,9 +36,31 @@ struct Context {
     }
 };
 
+using TypeList = std::span<const ValType>;
+
+// An entry of the control stack of the spec's algorithm.
+struct ControlFrame {
+    Opcode opcode;
+    TypeList params;
+    TypeList results;
+    uint32_t height;  // operand stack size when the frame was entered (after its params are popped)
+    bool unreachable; // an unconditional branch happened: the rest of the frame is stack-polymorphic
+    uint32_t br_table_stamp; // the last br_table that checked this label, to check each label once
+
+    // A branch to a loop goes back to its start and so carries the loop's params.
+    TypeList label_types() const { return opcode == Opcode::Loop ? params : results; }
+};
+
+// The function validator's stacks, kept from one function to the next so that validating a
+// module allocates them once.
+struct Scratch {
+    std::vector<ValType> values;
+    std::vector<ControlFrame> controls;
+};
+
 // Validates the body of defined function `function_index` against the context and returns the
 // maximum operand stack height it reaches (value slots, locals excluded).
-Result<uint32_t> validate_function(const Context& context, uint32_t function_index, const FunctionBody& body);
+Result<uint32_t> validate_function(const Context& context, uint32_t function_index, const FunctionBody& body, Scratch& scratch);
 
 // Builds "MESSAGE INDEX", the form the spec suite expects for indices ("unknown global 1").
 Error with_index(std::string_view what, uint32_t index);

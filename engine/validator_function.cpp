@@ -27,8 +27,6 @@ constexpr std::array<ValType, 128> build_value_type_table()
 }
 constexpr std::array<ValType, 128> k_value_types = build_value_type_table();
 
-using TypeList = std::span<const ValType>;
-
 bool same_types(TypeList a, TypeList b)
 {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
@@ -54,27 +52,62 @@ bool is_numeric_or_unknown(ValType type)
         || type == ValType::F64;
 }
 
-struct ControlFrame {
-    Opcode opcode;
-    TypeList params;
-    TypeList results;
-    uint32_t height;  // operand stack size when the frame was entered (after its params are popped)
-    bool unreachable; // an unconditional branch happened: the rest of the frame is stack-polymorphic
-    uint32_t br_table_stamp; // the last br_table that checked this label, to check each label once
-
-    // A branch to a loop goes back to its start and so carries the loop's params.
-    TypeList label_types() const { return opcode == Opcode::Loop ? params : results; }
+// The stack effect of an instruction typed entirely by its row of engine/opcodes.def, decoded
+// from the row's letters once, at compile time.
+struct SimpleSignature {
+    bool simple = false; // typed by its row, immediates (a constant, a memarg) aside
+    bool memory = false; // a load or store (not atomic): needs a memory and a natural alignment
+    uint8_t width = 0;   // bytes accessed, for the alignment check
+    uint8_t pop_count = 0;
+    uint8_t push_count = 0;
+    std::array<ValType, 3> pops {}; // in push order
+    ValType push {};
 };
+
+constexpr ValType letter_type(char letter)
+{
+    return letter == 'i' ? ValType::I32 : letter == 'l' ? ValType::I64 : letter == 'f' ? ValType::F32 : ValType::F64;
+}
+
+constexpr std::array<SimpleSignature, size_t(Opcode::Count)> build_simple_signatures()
+{
+    std::array<SimpleSignature, size_t(Opcode::Count)> table {};
+    for (size_t i = 0; i < table.size(); ++i) {
+        const OpcodeInfo& row = k_opcode_info[i];
+        bool memory = row.immediate == ImmediateKind::MemArg && row.prefix == 0;
+        bool constant = row.immediate == ImmediateKind::I32 || row.immediate == ImmediateKind::I64
+            || row.immediate == ImmediateKind::F32 || row.immediate == ImmediateKind::F64;
+        if (row.params == "*" || (row.immediate != ImmediateKind::None && !memory && !constant) || row.params.size() > 3
+            || row.results.size() > 1)
+            continue;
+        SimpleSignature& signature = table[i];
+        signature.simple = true;
+        signature.memory = memory;
+        signature.width = row.width;
+        signature.pop_count = uint8_t(row.params.size());
+        for (size_t k = 0; k < row.params.size(); ++k)
+            signature.pops[k] = letter_type(row.params[k]);
+        signature.push_count = uint8_t(row.results.size());
+        if (!row.results.empty())
+            signature.push = letter_type(row.results[0]);
+    }
+    return table;
+}
+constexpr std::array<SimpleSignature, size_t(Opcode::Count)> k_simple_signatures = build_simple_signatures();
 
 class FunctionValidator {
 public:
-    FunctionValidator(const Context& context, uint32_t function_index, const FunctionBody& body)
+    FunctionValidator(const Context& context, uint32_t function_index, const FunctionBody& body, Scratch& scratch)
         : m_function_index(function_index)
         , m_context(context)
         , m_module(*context.module)
         , m_body(body)
         , m_type(context.function_type(function_index))
+        , m_values(scratch.values)
+        , m_controls(scratch.controls)
     {
+        m_values.clear();
+        m_controls.clear();
     }
 
     Result<uint32_t> run();
@@ -226,9 +259,10 @@ private:
     const FunctionBody& m_body;
     const FuncType& m_type;
 
-    // Both stacks live on the heap, so deep nesting in a hostile module costs memory, not C++ stack.
-    std::vector<ValType> m_values;
-    std::vector<ControlFrame> m_controls;
+    // Both stacks live on the heap, so deep nesting in a hostile module costs memory, not C++ stack;
+    // they are the caller's, reused from function to function.
+    std::vector<ValType>& m_values;
+    std::vector<ControlFrame>& m_controls;
     size_t m_max_height = 0;
     uint32_t m_br_table_count = 0;
 };
@@ -248,7 +282,50 @@ Result<uint32_t> FunctionValidator::run()
             return Error("operators remaining after end of function (function " + std::to_string(m_function_index)
                 + ", instruction " + std::to_string(i) + ")");
         }
-        auto result = validate(instructions[i]);
+        const Instruction& instruction = instructions[i];
+        // The fast path: an instruction typed by its row whose operands are all on the stack of
+        // the current frame, with the right types. Anything else (too few operands, a mismatch,
+        // an unreachable frame) takes validate(), which gives the error or handles the
+        // polymorphic stack.
+        const SimpleSignature& signature = k_simple_signatures[size_t(instruction.op)];
+        if (signature.simple && m_values.size() - m_controls.back().height >= signature.pop_count
+            && (!signature.memory
+                || (m_context.memory_count > 0 && instruction.memory.align < 32
+                    && (uint64_t(1) << instruction.memory.align) <= signature.width))) {
+            ValType* top = m_values.data() + m_values.size() - signature.pop_count;
+            bool match = true;
+            for (unsigned k = 0; k < signature.pop_count; ++k)
+                match &= top[k] == signature.pops[k];
+            if (match) {
+                m_values.resize(m_values.size() - signature.pop_count);
+                if (signature.push_count)
+                    push(signature.push);
+                continue;
+            }
+        }
+        // Locals, the other common case: an index in range and, for a write, the local's type on
+        // top of the current frame's operands.
+        if (instruction.op == Opcode::LocalGet || instruction.op == Opcode::LocalSet || instruction.op == Opcode::LocalTee) {
+            uint32_t index = instruction.index;
+            size_t param_count = m_type.params.size();
+            ValType type = k_unknown;
+            if (index < param_count)
+                type = m_type.params[index];
+            else if (index - param_count < m_body.locals.size())
+                type = m_body.locals[index - param_count];
+            if (type != k_unknown) {
+                if (instruction.op == Opcode::LocalGet) {
+                    push(type);
+                    continue;
+                }
+                if (m_values.size() > m_controls.back().height && m_values.back() == type) {
+                    if (instruction.op == Opcode::LocalSet)
+                        m_values.pop_back();
+                    continue;
+                }
+            }
+        }
+        auto result = validate(instruction);
         if (result.is_error()) {
             return Error(result.error().message() + " (function " + std::to_string(m_function_index) + ", instruction "
                 + std::to_string(i) + ": " + std::string(name(instructions[i].op)) + ")");
@@ -579,9 +656,9 @@ Error with_index(std::string_view what, uint32_t index)
     return Error(std::string(what) + " " + std::to_string(index));
 }
 
-Result<uint32_t> validate_function(const Context& context, uint32_t function_index, const FunctionBody& body)
+Result<uint32_t> validate_function(const Context& context, uint32_t function_index, const FunctionBody& body, Scratch& scratch)
 {
-    FunctionValidator validator(context, function_index, body);
+    FunctionValidator validator(context, function_index, body, scratch);
     return validator.run();
 }
 

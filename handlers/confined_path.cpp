@@ -46,6 +46,27 @@ SysResult<UniqueFd> open_beneath(int directory, std::string_view path, int flags
     }
 }
 
+SysResult<UniqueFd> open_beneath_cached(int directory, std::string_view path, int flags)
+{
+    if (flags & (O_CREAT | O_TRUNC | O_TMPFILE))
+        return Errno { EAGAIN };
+    std::string text(path.empty() ? "." : path);
+    if (text.find('\0') != std::string::npos)
+        return Errno { EINVAL };
+    open_how how {};
+    how.flags = uint64_t(flags | O_CLOEXEC);
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_CACHED;
+    long fd;
+    do {
+        fd = ::syscall(SYS_openat2, directory, text.c_str(), &how, sizeof(how));
+    } while (fd < 0 && errno == EINTR);
+    if (fd >= 0)
+        return UniqueFd(int(fd));
+    // EINVAL: a kernel that does not know RESOLVE_CACHED (or a request it refuses for another
+    // reason, which the slow path will tell).
+    return Errno { errno == EINVAL ? EAGAIN : errno };
+}
+
 SysResult<SplitPath> split_last_component(std::string_view path)
 {
     while (path.size() > 1 && path.back() == '/')

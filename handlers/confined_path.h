@@ -63,6 +63,12 @@ private:
 // openat2(dirfd, path, flags, mode) confined beneath dirfd. "" opens dirfd's own directory.
 SysResult<UniqueFd> open_beneath(int directory, std::string_view path, int flags, unsigned mode = 0);
 
+// As open_beneath, without ever waiting for a disk: EAGAIN when some component of the path is
+// not in the host's lookup cache (openat2's RESOLVE_CACHED, Linux 5.12), when `flags` ask for
+// anything but opening an existing file (O_CREAT, O_TRUNC), and on a kernel without
+// RESOLVE_CACHED. EAGAIN means "ask open_beneath, off this thread".
+SysResult<UniqueFd> open_beneath_cached(int directory, std::string_view path, int flags);
+
 // A path split into the directory that holds its last component and that component's name.
 // For "a/b/c": parent "a/b", name "c"; for "c": parent ".", name "c". Trailing slashes are
 // dropped. EINVAL when the last component is "", "." or ".." (nothing to create or remove).

@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -24,6 +25,40 @@ kernel::Answer ok_empty() { return kernel::Answer::ok(); }
 kernel::Answer bad_handle(uint64_t handle)
 {
     return host_error(kernel::ErrorCode::NotFound, EBADF, "files: no open handle " + std::to_string(handle));
+}
+
+// A change under a directory granted read-only (`--dir HOST:GUEST:ro`): EROFS, as a read-only
+// mount answers.
+kernel::Answer read_only(const std::string& what)
+{
+    return host_error(error_code_for_errno(EROFS), EROFS, what + ": the directory is granted read-only");
+}
+
+// Reads a regular file's pages only if the host has them all in memory (preadv2's RWF_NOWAIT,
+// Linux 4.14): `buffer` filled, or up to the end of the file, and the position moved as read(2)
+// would (unless `offset` is given, as pread). nullopt when some page would come from the disk,
+// with the position untouched: the pool reads it then.
+std::optional<size_t> read_cached(int fd, std::vector<uint8_t>& buffer, std::optional<uint64_t> offset)
+{
+    off_t at = offset ? off_t(*offset) : ::lseek(fd, 0, SEEK_CUR);
+    if (at < 0)
+        return std::nullopt;
+    iovec vector { buffer.data(), buffer.size() };
+    ssize_t count;
+    do {
+        count = ::preadv2(fd, &vector, 1, at, RWF_NOWAIT);
+    } while (count < 0 && errno == EINTR);
+    if (count < 0)
+        return std::nullopt; // EAGAIN (not cached), EOPNOTSUPP, or an error the pool will tell
+    // RWF_NOWAIT may stop short where the cached pages end; only the end of the file may.
+    if (size_t(count) < buffer.size()) {
+        struct stat info {};
+        if (::fstat(fd, &info) != 0 || at + count < info.st_size)
+            return std::nullopt;
+    }
+    if (!offset && ::lseek(fd, at + count, SEEK_SET) < 0)
+        return std::nullopt;
+    return size_t(count);
 }
 
 kernel::Answer path_too_long()
@@ -189,8 +224,16 @@ Result<std::string> canonical_guest_path(std::string_view text)
 
 } // namespace
 
-Result<DirectoryGrant> parse_directory_grant(std::string_view text)
+Result<DirectoryGrant> parse_directory_grant(std::string_view whole)
 {
+    // A final ":ro" or ":rw" is the access; a host path that itself ends so needs an explicit
+    // ":GUEST_PATH" or ":rw" after it.
+    std::string_view text = whole;
+    Access access = Access::ReadWrite;
+    if (text.ends_with(":ro") || text.ends_with(":rw")) {
+        access = text.ends_with(":ro") ? Access::ReadOnly : Access::ReadWrite;
+        text.remove_suffix(3);
+    }
     // The guest path follows the last ':' only if it looks like one, so a host path may hold ':'.
     auto colon = text.rfind(':');
     std::string host(text);
@@ -200,7 +243,7 @@ Result<DirectoryGrant> parse_directory_grant(std::string_view text)
         guest = std::string(text.substr(colon + 1));
     }
     if (host.empty())
-        return Error("--dir '" + std::string(text) + "': no host path");
+        return Error("--dir '" + std::string(whole) + "': no host path");
     if (guest.empty()) {
         auto name = std::filesystem::path(host).lexically_normal().filename().string();
         if (name.empty() || name == "." || name == "..")
@@ -209,8 +252,8 @@ Result<DirectoryGrant> parse_directory_grant(std::string_view text)
     }
     auto canonical = canonical_guest_path(guest);
     if (canonical.is_error())
-        return Error("--dir '" + std::string(text) + "': " + canonical.error().message());
-    return DirectoryGrant { host, canonical.release_value() };
+        return Error("--dir '" + std::string(whole) + "': " + canonical.error().message());
+    return DirectoryGrant { host, canonical.release_value(), access };
 }
 
 FilesHandler::FilesHandler(EventLoop& loop, ProgramLookup lookup)
@@ -228,7 +271,7 @@ Result<void> FilesHandler::grant(const kernel::ProgramId& program, const Directo
     int fd = ::open(grant.host_path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return Error("cannot grant " + grant.host_path.string() + ": " + std::strerror(errno));
-    auto root = std::make_shared<Root>(Root { guest, UniqueFd(fd) });
+    auto root = std::make_shared<Root>(Root { guest, UniqueFd(fd), grant.access });
     std::lock_guard lock(m_lock);
     auto& roots = m_grants[program];
     for (auto const& existing : roots) {
@@ -241,6 +284,13 @@ Result<void> FilesHandler::grant(const kernel::ProgramId& program, const Directo
 
 kernel::Delivery FilesHandler::deliver(kernel::Message&& message)
 {
+    // The fast path (files.h): answered here, the answer is waiting when the sender looks for it.
+    if (auto request = split_request(message.body)) {
+        if (auto answer = answer_at_once(message.sender, request->method, request->payload)) {
+            answer_message(message, std::move(*answer));
+            return kernel::Delivery::Accepted;
+        }
+    }
     {
         std::lock_guard lock(m_lock);
         ++m_senders[message.sender].in_flight;
@@ -284,13 +334,15 @@ void FilesHandler::sender_exited(kernel::SenderId sender)
         it->second.exited = true;
 }
 
-std::vector<std::shared_ptr<const FilesHandler::Root>> FilesHandler::roots_of(kernel::SenderId sender)
+std::optional<std::vector<std::shared_ptr<const FilesHandler::Root>>> FilesHandler::roots_of(kernel::SenderId sender, Blocking blocking)
 {
     {
         std::lock_guard lock(m_lock);
         auto& files = m_senders[sender];
         if (files.roots_known)
             return files.roots;
+        if (blocking == Blocking::Never)
+            return std::nullopt;
     }
     // Outside the lock: the lookup may wait for a spawn to finish.
     auto program = m_lookup ? m_lookup(sender) : std::nullopt;
@@ -338,7 +390,7 @@ bool FilesHandler::remove_handle(kernel::SenderId sender, uint64_t handle)
     return files != m_senders.end() && files->second.handles.erase(handle) == 1;
 }
 
-SysResult<FilesHandler::Base> FilesHandler::base_of(kernel::SenderId sender, uint64_t directory, std::string_view path)
+SysResult<FilesHandler::Base> FilesHandler::base_of(kernel::SenderId sender, uint64_t directory, std::string_view path, Blocking blocking)
 {
     if (directory != 0) {
         auto file = find_handle(sender, directory);
@@ -347,13 +399,17 @@ SysResult<FilesHandler::Base> FilesHandler::base_of(kernel::SenderId sender, uin
         if (!file->is_directory)
             return Errno { ENOTDIR };
         int fd = file->fd.get();
-        return Base { std::move(file), fd, std::string(path) };
+        Access access = file->access;
+        return Base { std::move(file), fd, std::string(path), access };
     }
     // The program's namespace: the root with the longest guest path that prefixes the path.
     std::string absolute = path.starts_with('/') ? std::string(path) : "/" + std::string(path);
     std::shared_ptr<const Root> best;
     std::string rest;
-    for (auto const& root : roots_of(sender)) {
+    auto roots = roots_of(sender, blocking);
+    if (!roots)
+        return Errno { EAGAIN };
+    for (auto const& root : *roots) {
         std::string_view guest = root->guest_path;
         std::string_view candidate = absolute;
         std::string remainder;
@@ -377,7 +433,8 @@ SysResult<FilesHandler::Base> FilesHandler::base_of(kernel::SenderId sender, uin
     size_t skip = rest.find_first_not_of('/');
     rest = skip == std::string::npos ? "" : rest.substr(skip);
     int fd = best->directory.get();
-    return Base { std::move(best), fd, std::move(rest) };
+    Access access = best->access;
+    return Base { std::move(best), fd, std::move(rest), access };
 }
 
 kernel::Answer FilesHandler::perform(kernel::SenderId sender, uint64_t method, std::span<const uint8_t> payload)
@@ -386,11 +443,11 @@ kernel::Answer FilesHandler::perform(kernel::SenderId sender, uint64_t method, s
     case hashos_files_Files_METHOD_Roots:
         return roots(sender);
     case hashos_files_Files_METHOD_Open:
-        return open(sender, payload);
+        return *open(sender, payload, Blocking::Allowed);
     case hashos_files_Files_METHOD_Close:
-        return close(sender, payload);
+        return *close(sender, payload, Blocking::Allowed);
     case hashos_files_Files_METHOD_Read:
-        return read(sender, payload);
+        return *read(sender, payload, Blocking::Allowed);
     case hashos_files_Files_METHOD_Write:
         return write(sender, payload);
     case hashos_files_Files_METHOD_Seek:
@@ -426,10 +483,29 @@ kernel::Answer FilesHandler::perform(kernel::SenderId sender, uint64_t method, s
     }
 }
 
+std::optional<kernel::Answer> FilesHandler::answer_at_once(kernel::SenderId sender, uint64_t method, std::span<const uint8_t> payload)
+{
+    switch (method) {
+    case hashos_files_Files_METHOD_Open:
+        return open(sender, payload, Blocking::Never);
+    case hashos_files_Files_METHOD_Close:
+        return close(sender, payload, Blocking::Never);
+    case hashos_files_Files_METHOD_Read:
+        return read(sender, payload, Blocking::Never);
+    // fstat and lseek of a handle never wait for a disk.
+    case hashos_files_Files_METHOD_StatHandle:
+        return stat_handle(sender, payload);
+    case hashos_files_Files_METHOD_Seek:
+        return seek(sender, payload);
+    default:
+        return std::nullopt;
+    }
+}
+
 kernel::Answer FilesHandler::roots(kernel::SenderId sender)
 {
     std::vector<std::string> paths;
-    for (auto const& root : roots_of(sender))
+    for (auto const& root : *roots_of(sender, Blocking::Allowed))
         paths.push_back(root->guest_path);
     hashos_files_RootsResponse response = hashos_files_RootsResponse_init_zero;
     response.guest_paths.funcs.encode = &encode_strings;
@@ -437,7 +513,7 @@ kernel::Answer FilesHandler::roots(kernel::SenderId sender)
     return kernel::Answer::ok(encode(hashos_files_RootsResponse_fields, &response));
 }
 
-kernel::Answer FilesHandler::open(kernel::SenderId sender, std::span<const uint8_t> payload)
+std::optional<kernel::Answer> FilesHandler::open(kernel::SenderId sender, std::span<const uint8_t> payload, Blocking blocking)
 {
     Decoded<hashos_files_OpenRequest> request;
     kernel::Answer failure;
@@ -449,6 +525,10 @@ kernel::Answer FilesHandler::open(kernel::SenderId sender, std::span<const uint8
         return host_error(kernel::ErrorCode::InvalidArgument, EINVAL, "files: open " + path + ": exclusive without create");
     if (open.truncate && !open.write)
         return host_error(kernel::ErrorCode::InvalidArgument, EINVAL, "files: open " + path + ": truncate without write");
+    // Creating, truncating and writing (O_SYNC) may wait for the disk whatever the cache holds.
+    bool changes = open.write || open.create || open.truncate || open.append || open.sync;
+    if (blocking == Blocking::Never && changes)
+        return std::nullopt;
     int flags = open.write ? (open.read ? O_RDWR : O_WRONLY) : O_RDONLY;
     flags |= (open.create ? O_CREAT : 0) | (open.exclusive ? O_EXCL : 0) | (open.truncate ? O_TRUNC : 0)
         | (open.append ? O_APPEND : 0) | (open.directory_only ? O_DIRECTORY : 0) | (open.no_follow ? O_NOFOLLOW : 0)
@@ -456,16 +536,23 @@ kernel::Answer FilesHandler::open(kernel::SenderId sender, std::span<const uint8
     // Non-blocking, so that a FIFO or device can never hold a pool thread: reading a FIFO that
     // has no data answers UNAVAILABLE (EAGAIN) instead. Regular files ignore the flag.
     flags |= O_NONBLOCK;
-    auto base = base_of(sender, open.directory, path);
+    auto base = base_of(sender, open.directory, path, blocking);
+    if (!base && blocking == Blocking::Never && base.error() == EAGAIN)
+        return std::nullopt;
     if (!base)
         return errno_answer(base.error(), "files: open " + path);
-    auto fd = open_beneath(base->fd, base->relative, flags, open.mode ? open.mode : 0644);
+    if (base->access == Access::ReadOnly && (open.write || open.create || open.truncate || open.append))
+        return read_only("files: open " + path + " for writing");
+    auto fd = blocking == Blocking::Never ? open_beneath_cached(base->fd, base->relative, flags)
+                                          : open_beneath(base->fd, base->relative, flags, open.mode ? open.mode : 0644);
+    if (!fd && blocking == Blocking::Never && fd.error() == EAGAIN)
+        return std::nullopt;
     if (!fd)
         return errno_answer(fd.error(), "files: open " + path);
     struct stat info {};
     if (::fstat(fd->get(), &info) != 0)
         return errno_answer(errno, "files: stat " + path);
-    auto file = std::make_shared<OpenFile>(OpenFile { std::move(*fd), S_ISDIR(info.st_mode) });
+    auto file = std::make_shared<OpenFile>(OpenFile { std::move(*fd), S_ISDIR(info.st_mode), base->access, S_ISREG(info.st_mode), open.write });
     uint64_t handle = add_handle(sender, std::move(file));
     if (handle == 0)
         return host_error(kernel::ErrorCode::ResourceExhausted, EMFILE,
@@ -477,15 +564,21 @@ kernel::Answer FilesHandler::open(kernel::SenderId sender, std::span<const uint8
     return kernel::Answer::ok(encode(hashos_files_OpenResponse_fields, &response));
 }
 
-kernel::Answer FilesHandler::close(kernel::SenderId sender, std::span<const uint8_t> payload)
+std::optional<kernel::Answer> FilesHandler::close(kernel::SenderId sender, std::span<const uint8_t> payload, Blocking blocking)
 {
     hashos_files_CloseRequest request = hashos_files_CloseRequest_init_zero;
     if (auto decoded = decode(payload, hashos_files_CloseRequest_fields, &request); decoded.is_error())
         return malformed_request(k_name, decoded.error().message());
+    // The last close of a written file may flush it (NFS, FUSE): not on the caller's thread.
+    if (blocking == Blocking::Never) {
+        auto file = find_handle(sender, request.handle);
+        if (file && file->writable)
+            return std::nullopt;
+    }
     return remove_handle(sender, request.handle) ? ok_empty() : bad_handle(request.handle);
 }
 
-kernel::Answer FilesHandler::read(kernel::SenderId sender, std::span<const uint8_t> payload)
+std::optional<kernel::Answer> FilesHandler::read(kernel::SenderId sender, std::span<const uint8_t> payload, Blocking blocking)
 {
     hashos_files_ReadRequest request = hashos_files_ReadRequest_init_zero;
     if (auto decoded = decode(payload, hashos_files_ReadRequest_fields, &request); decoded.is_error())
@@ -494,6 +587,17 @@ kernel::Answer FilesHandler::read(kernel::SenderId sender, std::span<const uint8
     if (!file)
         return bad_handle(request.handle);
     std::vector<uint8_t> buffer(std::min<size_t>(request.size, k_max_transfer));
+    if (blocking == Blocking::Never) {
+        if (!file->is_regular)
+            return std::nullopt; // a FIFO or a device: the pool reads it
+        auto count = read_cached(file->fd.get(), buffer, request.has_offset ? std::optional<uint64_t>(request.offset) : std::nullopt);
+        if (!count)
+            return std::nullopt;
+        std::span<const uint8_t> data(buffer.data(), *count);
+        hashos_files_ReadResponse response = hashos_files_ReadResponse_init_zero;
+        attach_bytes(response.data, data);
+        return kernel::Answer::ok(encode(hashos_files_ReadResponse_fields, &response));
+    }
     ssize_t count;
     do {
         count = request.has_offset ? ::pread(file->fd.get(), buffer.data(), buffer.size(), off_t(request.offset))
@@ -516,6 +620,8 @@ kernel::Answer FilesHandler::write(kernel::SenderId sender, std::span<const uint
     auto file = find_handle(sender, request.message.handle);
     if (!file)
         return bad_handle(request.message.handle);
+    if (file->access == Access::ReadOnly)
+        return read_only("files: write");
     std::string const& data = request.strings[0]->value();
     ssize_t count;
     do {
@@ -670,6 +776,8 @@ kernel::Answer FilesHandler::make_directory(kernel::SenderId sender, std::span<c
     auto base = base_of(sender, request.message.directory, path);
     if (!base)
         return errno_answer(base.error(), "files: mkdir " + path);
+    if (base->access == Access::ReadOnly)
+        return read_only("files: mkdir " + path);
     auto parent = open_parent_beneath(base->fd, base->relative);
     if (!parent)
         return errno_answer(parent.error() == EINVAL ? EEXIST : parent.error(), "files: mkdir " + path);
@@ -689,6 +797,8 @@ kernel::Answer FilesHandler::remove(kernel::SenderId sender, std::span<const uin
     auto base = base_of(sender, request.message.directory, path);
     if (!base)
         return errno_answer(base.error(), what);
+    if (base->access == Access::ReadOnly)
+        return read_only(what);
     auto parent = open_parent_beneath(base->fd, base->relative);
     if (!parent)
         return errno_answer(parent.error() == EINVAL && directory ? EBUSY : parent.error(), what);
@@ -716,6 +826,10 @@ kernel::Answer FilesHandler::rename_or_link(kernel::SenderId sender, std::span<c
     auto to_base = base_of(sender, request.message.to_directory, to_path);
     if (!to_base)
         return errno_answer(to_base.error(), what);
+    // A rename changes both directories. A hard link changes only the one it is made in, but a
+    // link to a read-only file from a writable root would be a way to write to that file.
+    if (to_base->access == Access::ReadOnly || from_base->access == Access::ReadOnly)
+        return read_only(what);
     auto from = open_parent_beneath(from_base->fd, from_base->relative);
     if (!from)
         return errno_answer(from.error(), what);
@@ -745,6 +859,8 @@ kernel::Answer FilesHandler::symlink(kernel::SenderId sender, std::span<const ui
     auto base = base_of(sender, request.message.directory, path);
     if (!base)
         return errno_answer(base.error(), "files: symlink " + path);
+    if (base->access == Access::ReadOnly)
+        return read_only("files: symlink " + path);
     auto parent = open_parent_beneath(base->fd, base->relative);
     if (!parent)
         return errno_answer(parent.error() == EINVAL ? EEXIST : parent.error(), "files: symlink " + path);
@@ -797,6 +913,8 @@ kernel::Answer FilesHandler::truncate(kernel::SenderId sender, std::span<const u
     auto file = find_handle(sender, request.handle);
     if (!file)
         return bad_handle(request.handle);
+    if (file->access == Access::ReadOnly)
+        return read_only("files: truncate");
     if (request.size > uint64_t(INT64_MAX))
         return host_error(kernel::ErrorCode::InvalidArgument, EFBIG, "files: truncate: the size is too large");
     if (::ftruncate(file->fd.get(), off_t(request.size)) != 0)
@@ -831,6 +949,8 @@ kernel::Answer FilesHandler::set_times(kernel::SenderId sender, std::span<const 
         auto file = find_handle(sender, change.handle);
         if (!file)
             return bad_handle(change.handle);
+        if (file->access == Access::ReadOnly)
+            return read_only("files: set times");
         if (::futimens(file->fd.get(), times) != 0)
             return errno_answer(errno, "files: set times");
         return ok_empty();
@@ -839,6 +959,8 @@ kernel::Answer FilesHandler::set_times(kernel::SenderId sender, std::span<const 
     auto base = base_of(sender, change.directory, path);
     if (!base)
         return errno_answer(base.error(), "files: set times " + path);
+    if (base->access == Access::ReadOnly)
+        return read_only("files: set times " + path);
     if (change.no_follow) {
         auto parent = open_parent_beneath(base->fd, base->relative);
         if (!parent)

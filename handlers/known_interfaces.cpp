@@ -9,6 +9,7 @@
 #include "random.interface.h"
 #include "stdio.interface.h"
 #include "tcp.interface.h"
+#include "thread.interface.h"
 #include "time.interface.h"
 #include "udp.interface.h"
 
@@ -27,7 +28,7 @@ namespace {
     }
 
 // In the order of their names, which is also the order of Shipped.
-constexpr std::array<KnownInterface, 11> k_known = {
+constexpr std::array<KnownInterface, 12> k_known = {
     HASHOS_KNOWN_INTERFACE(Environment, hashos_environment_Environment),
     HASHOS_KNOWN_INTERFACE(Files, hashos_files_Files),
     HASHOS_KNOWN_INTERFACE(Interface, hashos_interface_Interface),
@@ -37,6 +38,7 @@ constexpr std::array<KnownInterface, 11> k_known = {
     HASHOS_KNOWN_INTERFACE(Random, hashos_random_Random),
     HASHOS_KNOWN_INTERFACE(Stdio, hashos_stdio_Stdio),
     HASHOS_KNOWN_INTERFACE(Tcp, hashos_tcp_Tcp),
+    HASHOS_KNOWN_INTERFACE(Thread, hashos_thread_Thread),
     HASHOS_KNOWN_INTERFACE(Time, hashos_time_Time),
     HASHOS_KNOWN_INTERFACE(Udp, hashos_udp_Udp),
 };

@@ -13,7 +13,7 @@
 
 namespace hashos::handlers {
 
-enum class Shipped : uint8_t { Environment, Files, Interface, Loader, Log, Process, Random, Stdio, Tcp, Time, Udp };
+enum class Shipped : uint8_t { Environment, Files, Interface, Loader, Log, Process, Random, Stdio, Tcp, Thread, Time, Udp };
 
 struct KnownInterface {
     Shipped id;

@@ -35,6 +35,7 @@ System::System(SystemConfig config)
 {
     kernel::KernelConfig kernel_config;
     kernel_config.interface_interface = shipped(Shipped::Interface).hash;
+    kernel_config.thread_interface = shipped(Shipped::Thread).hash;
     kernel_config.limits = config.limits;
     kernel_config.scheduler = config.scheduler;
     kernel_config.import_providers = config.import_providers;

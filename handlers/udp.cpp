@@ -168,7 +168,18 @@ void UdpHandler::send_to(kernel::Message message, Outbox& outbox)
                     outbox.emplace_back(std::move(message), host_error(kernel::ErrorCode::NotFound, 0, "udp: send: cannot resolve '" + host + "'"));
                     return;
                 }
-                handler->send_resolved(std::move(message), socket, results.begin()->endpoint(), bytes, outbox);
+                // "localhost" may resolve to ::1 first: an IPv4 socket can only send to an IPv4
+                // address, and the other way round.
+                std::error_code ignored;
+                auto protocol = socket->socket.local_endpoint(ignored).protocol();
+                for (auto const& entry : results) {
+                    if (entry.endpoint().protocol() == protocol) {
+                        handler->send_resolved(std::move(message), socket, entry.endpoint(), bytes, outbox);
+                        return;
+                    }
+                }
+                outbox.emplace_back(std::move(message), host_error(kernel::ErrorCode::NotFound, EAFNOSUPPORT,
+                    "udp: send: '" + host + "' has no address of the socket's family"));
             });
         });
 }

@@ -1,5 +1,7 @@
 #include "kernel/interface_handler.h"
 
+#include "kernel/wire_reader.h"
+
 #include <span>
 
 namespace hashos::kernel {
@@ -7,55 +9,6 @@ namespace hashos::kernel {
 namespace {
 
 enum class Method : uint64_t { Register = 1, Unregister = 2 };
-
-// Just enough protobuf to read `{ bytes hash = 1; }` after the method number: kernel/ may not
-// depend on interfaces/' generated decoders.
-class WireReader {
-public:
-    explicit WireReader(std::span<const uint8_t> bytes) : m_bytes(bytes) {}
-    bool at_end() const { return m_offset >= m_bytes.size(); }
-
-    std::optional<uint64_t> varint()
-    {
-        uint64_t value = 0;
-        for (unsigned shift = 0; shift < 64 && m_offset < m_bytes.size(); shift += 7) {
-            uint8_t byte = m_bytes[m_offset++];
-            value |= uint64_t(byte & 0x7f) << shift;
-            if (!(byte & 0x80))
-                return value;
-        }
-        return std::nullopt;
-    }
-    std::optional<std::span<const uint8_t>> bytes(uint64_t length)
-    {
-        if (length > m_bytes.size() - m_offset)
-            return std::nullopt;
-        auto span = m_bytes.subspan(m_offset, length);
-        m_offset += length;
-        return span;
-    }
-    // Skips a field of `wire_type`; false if the type is unknown or the input ends.
-    bool skip(uint64_t wire_type)
-    {
-        switch (wire_type) {
-        case 0:
-            return varint().has_value();
-        case 1:
-            return bytes(8).has_value();
-        case 2: {
-            auto length = varint();
-            return length && bytes(*length);
-        }
-        case 5:
-            return bytes(4).has_value();
-        }
-        return false;
-    }
-
-private:
-    std::span<const uint8_t> m_bytes;
-    size_t m_offset = 0;
-};
 
 // The `hash` field of RegisterRequest / UnregisterRequest.
 std::optional<InterfaceHash> read_hash(WireReader& reader)

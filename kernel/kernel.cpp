@@ -2,6 +2,7 @@
 
 #include "kernel/interface_handler.h"
 #include "kernel/process.h"
+#include "kernel/thread_handler.h"
 
 namespace hashos::kernel {
 
@@ -61,6 +62,11 @@ Kernel::Kernel(KernelConfig config)
     };
     m_services.registry.add(m_config.interface_interface,
         std::make_shared<InterfaceHandler>(m_services.registry, std::move(lookup)), k_kernel_program);
+    if (m_config.thread_interface) {
+        // A program may always start threads of its own; Limits::threads bounds them.
+        m_services.permissions.set_default(*m_config.thread_interface, Decision::Allow);
+        m_services.registry.add(*m_config.thread_interface, std::make_shared<ThreadHandler>(), k_kernel_program);
+    }
     m_scheduler.start();
 }
 

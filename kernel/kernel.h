@@ -30,6 +30,9 @@ namespace hashos::kernel {
 struct KernelConfig {
     // The hash of the `interface` interface (interfaces/interface.proto), which the kernel handles.
     InterfaceHash interface_interface;
+    // The hash of the `thread` interface (interfaces/thread.proto), which the kernel handles too
+    // (docs/threads.md); without it programs cannot start threads.
+    std::optional<InterfaceHash> thread_interface;
     Limits limits;
     SchedulerConfig scheduler;
     // Import modules besides `hashos` that programs may use (e.g. WASI, wasi/).

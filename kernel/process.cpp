@@ -61,6 +61,12 @@ Result<void> Process::instantiate(std::span<const uint8_t> wasm)
     std::vector<std::pair<ImportProvider*, std::unique_ptr<ProcessImports>>> bound;
     for (size_t i = 0; i < valid.module().imports.size(); ++i) {
         const wasm::Import& import = valid.module().imports[i];
+        // docs/threads.md: a program made for threads imports its memory (env.memory, from
+        // wasm-ld --import-memory) so that each thread's instance can share it.
+        if (import.kind == wasm::ExternKind::Memory && import.module == "env" && import.name == "memory") {
+            imports.push_back(wasm::Extern::from(TRY(import_memory(import.memory))));
+            continue;
+        }
         if (import.kind != wasm::ExternKind::Function)
             return Error("unknown import " + import.module + "." + import.name);
         const wasm::FuncType& type = valid.module().types[import.type_index];
@@ -80,6 +86,7 @@ Result<void> Process::instantiate(std::span<const uint8_t> wasm)
         imports.push_back(wasm::Extern::from(TRY(binding->second->make_import(import.name, type))));
     }
     m_instance = TRY(m_store->instantiate(valid, imports));
+    m_imports = std::move(imports);
     record_memory_size();
 
     for (const char* name : { "_start", "main" }) {
@@ -100,6 +107,63 @@ Result<void> Process::instantiate(std::span<const uint8_t> wasm)
     return {};
 }
 
+Result<wasm::Memory*> Process::import_memory(const wasm::MemoryType& type)
+{
+    wasm::Memory* memory = TRY(m_store->create_memory(type));
+    if (type.shared) {
+        // The memory was reserved at its maximum (engine/memory.cpp), so its base never moves
+        // when one thread grows it while another runs.
+        m_shared_memory = memory;
+        Services* services = &m_services;
+        m_waiters = std::make_shared<ProcessWaiters>(services->timers, [services](Thread& thread) { services->scheduler->wake(thread); });
+        memory->set_waiters(m_waiters.get());
+    }
+    return memory;
+}
+
+Result<uint32_t> Process::spawn_thread(int32_t argument)
+{
+    auto refuse = [&](std::string why) { return Error(description() + ": cannot start a thread: " + why); };
+    if (!m_shared_memory)
+        return refuse("the program imports no shared memory (link with -Wl,--shared-memory -Wl,--import-memory)");
+    auto entry = m_instance->find_export("hashos_thread_start");
+    if (!entry || entry->kind != wasm::ExternKind::Function)
+        return refuse("the program exports no function hashos_thread_start");
+    const wasm::FuncType& type = entry->function->type();
+    if (type.params != std::vector { wasm::ValType::I32, wasm::ValType::I32 } || !type.results.empty())
+        return refuse("hashos_thread_start must have type [i32 i32] -> []");
+    // A new instance re-applies active data segments: they would overwrite the live memory.
+    // wasm-ld --shared-memory makes them passive and initialises them once (__wasm_init_memory).
+    for (const wasm::DataSegment& segment : m_instance->module().module().datas) {
+        if (segment.mode == wasm::DataSegment::Mode::Active)
+            return refuse("the program has active data segments (link with -Wl,--shared-memory)");
+    }
+    if (m_threads.size() >= m_limits.threads)
+        return refuse("thread limit of " + std::to_string(m_limits.threads) + " reached");
+
+    // Each thread has its own instance: its own globals (clang's __stack_pointer among them)
+    // and tables, the same host functions and the same shared memory.
+    wasm::Instance* instance = TRY(m_store->instantiate(m_instance->module(), m_imports));
+    wasm::Function* thread_start = instance->find_export("hashos_thread_start")->function;
+    wasm::Function* first = instance->start_function();
+    uint32_t id = m_next_thread_id++;
+    std::vector<wasm::Value> args { wasm::Value::from_i32(int32_t(id)), wasm::Value::from_i32(argument) };
+    Thread* thread = TRY(add_thread(first ? first : thread_start, first ? std::span<const wasm::Value>() : std::span<const wasm::Value>(args)));
+    thread->set_id(id);
+    if (first) {
+        thread->set_phase(Phase::SecondaryStart);
+        thread->then_call() = Thread::Call { thread_start, std::move(args) };
+    }
+    return id;
+}
+
+ExitStatus Process::trap_status(Thread& thread)
+{
+    if (thread.id() == 1)
+        return ExitStatus::trapped(thread.engine().trap_message());
+    return ExitStatus::trapped("thread " + std::to_string(thread.id()) + ": " + thread.engine().trap_message());
+}
+
 Result<Thread*> Process::add_thread(wasm::Function* function, std::span<const wasm::Value> args)
 {
     if (m_threads.size() >= m_limits.threads)
@@ -118,6 +182,8 @@ Result<Thread*> Process::add_thread(wasm::Function* function, std::span<const wa
 void Process::remove_thread(Thread& thread)
 {
     m_mailbox->remove_waiter(thread);
+    if (m_waiters)
+        m_waiters->remove(thread);
     std::erase_if(m_threads, [&](const auto& owned) { return owned.get() == &thread; });
     m_thread_count.store(uint32_t(m_threads.size()), std::memory_order_relaxed);
 }
@@ -144,6 +210,16 @@ Process::AfterFinish Process::thread_finished(Thread& thread, ExitStatus& status
         auto results = thread.engine().results();
         status = ExitStatus::exited(results.empty() ? 0 : results[0].i32());
         return AfterFinish::ProcessExits;
+    }
+    case Phase::SecondaryStart: {
+        thread.set_phase(Phase::Secondary);
+        Thread::Call call = std::move(*thread.then_call());
+        thread.then_call().reset();
+        if (auto started = thread.engine().start(call.function, call.args); started.is_error()) {
+            status = ExitStatus::trapped("thread " + std::to_string(thread.id()) + ": " + started.error().message());
+            return AfterFinish::ProcessExits;
+        }
+        return AfterFinish::Continue;
     }
     case Phase::Secondary:
         return AfterFinish::ThreadDone;
@@ -173,6 +249,9 @@ void Process::exit(const ExitStatus& status)
             alive->sender_exited(sender_id());
     }
     m_services.registry.drop_parked_from(sender_id());
+    // No timer or notify may wake a thread from now on.
+    if (m_waiters)
+        m_waiters->clear();
     // The engine threads go now; the Store (and its memory) goes with the last reference.
     m_threads.clear();
     if (m_services.on_exit)

@@ -11,6 +11,7 @@
 #include "base/result.h"
 #include "engine/instance.h"
 #include "engine/store.h"
+#include "kernel/atomic_waiters.h"
 #include "kernel/exit_status.h"
 #include "kernel/limits.h"
 #include "kernel/mailbox.h"
@@ -71,6 +72,16 @@ public:
     // Starts a new thread calling `function` with `args` (checks Limits::threads).
     Result<Thread*> add_thread(wasm::Function* function, std::span<const wasm::Value> args);
     void remove_thread(Thread& thread);
+    // docs/threads.md: starts a thread on a new instance of the program's module that shares its
+    // imported shared memory, running the export `hashos_thread_start(thread id, argument)` after
+    // that instance's start function. Returns the thread's id. Errors (one line each): no shared
+    // memory imported, no such export, active data segments, the thread limit.
+    Result<uint32_t> spawn_thread(int32_t argument);
+    // The futex table of the process's shared memory (null without one).
+    ProcessWaiters* waiters() const { return m_waiters.get(); }
+    // How a trap of `thread` ends the process: the engine's message, naming a thread that is
+    // not the main one.
+    ExitStatus trap_status(Thread& thread);
     // Ends the process: frees its interfaces, answers what it held, tells whom it served, drops
     // its threads. Exactly once, on the worker that runs it.
     void exit(const ExitStatus& status);
@@ -91,6 +102,8 @@ private:
     friend class Scheduler;
     Process(Services& services, ProcessIdentity identity, const Limits& limits);
     Result<void> instantiate(std::span<const uint8_t> wasm);
+    // The memory a program made for threads imports (docs/threads.md).
+    Result<wasm::Memory*> import_memory(const wasm::MemoryType& type);
 
     Services& m_services;
     ProcessIdentity m_identity;
@@ -101,6 +114,13 @@ private:
     std::shared_ptr<Mailbox> m_mailbox;
     std::shared_ptr<ProcessHandler> m_handler;
     std::vector<std::unique_ptr<Thread>> m_threads;
+    // Threads (docs/threads.md): what a new instance of the module is instantiated with (the
+    // same host functions and the same shared memory), the shared memory's wait table, the
+    // next thread id.
+    std::vector<wasm::Extern> m_imports;
+    wasm::Memory* m_shared_memory = nullptr;
+    std::shared_ptr<ProcessWaiters> m_waiters;
+    uint32_t m_next_thread_id = 2;
     PermissionCache m_permission_cache;
     // For usage(), read from other threads; written by the worker that runs the process.
     std::atomic<uint32_t> m_thread_count { 0 };

@@ -256,6 +256,12 @@ Scheduler::Outcome Scheduler::run_thread(Worker& worker, Thread& thread, ExitSta
         return Outcome::Waiting;
     if (thread.suspension() == Suspension::Answers && !retry_host_wait(thread))
         return Outcome::Waiting;
+    if (thread.suspension() == Suspension::AtomicWait) {
+        auto result = thread.take_wait_result();
+        if (!result)
+            return Outcome::Waiting;
+        thread.resume(*result);
+    }
 
     wasm::RunState state = thread.engine().run(worker.fuel_per_slice);
     switch (state) {
@@ -274,11 +280,21 @@ Scheduler::Outcome Scheduler::run_thread(Worker& worker, Thread& thread, ExitSta
         switch (thread.suspension()) {
         case Suspension::NextMessage:
         case Suspension::Answers:
+        case Suspension::AtomicWait:
             return Outcome::Waiting;
         case Suspension::Exit:
             status = ExitStatus::exited(thread.exit_code());
             return Outcome::ProcessExits;
         case Suspension::None:
+            if (auto wait = thread.engine().suspended_wait()) {
+                // memory.atomic.wait must block (kernel/atomic_waiters.h).
+                ProcessWaiters* waiters = thread.process().waiters();
+                auto at_once = waiters ? waiters->begin_wait(thread, *wait) : std::optional<int32_t>(1);
+                if (!at_once)
+                    return Outcome::Waiting;
+                thread.resume(*at_once);
+                return Outcome::Ready;
+            }
             break;
         }
         status = ExitStatus::trapped("internal error: a host call suspended without a reason");
@@ -294,7 +310,7 @@ Scheduler::Outcome Scheduler::run_thread(Worker& worker, Thread& thread, ExitSta
         }
         return Outcome::ThreadDone;
     case wasm::RunState::Trapped:
-        status = ExitStatus::trapped(thread.engine().trap_message());
+        status = thread.process().trap_status(thread);
         return Outcome::ProcessExits;
     case wasm::RunState::Idle:
         break;

@@ -8,6 +8,7 @@
 #include "kernel/ids.h"
 #include "kernel/permissions.h"
 #include "kernel/registry.h"
+#include "kernel/timer_queue.h"
 
 #include <atomic>
 #include <functional>
@@ -30,6 +31,8 @@ struct Services {
     std::vector<std::shared_ptr<ImportProvider>> import_providers;
     // Called once per process, on the worker that ended it, after its cleanup.
     std::function<void(Process&, const ExitStatus&)> on_exit;
+    // The kernel's own timers: memory.atomic.wait timeouts (kernel/atomic_waiters.h).
+    TimerQueue timers;
 
     MessageId new_message_id() { return MessageId(m_next_message_id.fetch_add(1, std::memory_order_relaxed)); }
 

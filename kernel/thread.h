@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace hashos::kernel {
@@ -25,6 +26,7 @@ enum class Suspension : uint8_t {
     NextMessage, // blocked in next_message: `wait` says where the event goes
     Exit,        // called exit(code)
     Answers,     // in an import provider's host function, awaiting answers (kernel/host_wait.h)
+    AtomicWait,  // in memory.atomic.wait on a shared memory (kernel/atomic_waiters.h)
 };
 
 // What the thread is running.
@@ -32,6 +34,7 @@ enum class Phase : uint8_t {
     StartFunction, // the module's start function; the entry follows
     Entry,         // _start or main: its return ends the process
     Secondary,     // a thread started later: its return ends only itself
+    SecondaryStart, // a later thread's own instance's start function; `then_call` follows
 };
 
 class Thread {
@@ -75,6 +78,26 @@ public:
     // Completes the suspended host call with `result` (the syscall's return value).
     void resume(int32_t result);
 
+    // docs/threads.md: the thread's number in its process (1: the main thread), for messages
+    // and the thread interface.
+    uint32_t id() const { return m_id; }
+    void set_id(uint32_t id) { m_id = id; }
+    // A memory.atomic.wait blocked (kernel/atomic_waiters.h). The wake result (0 woken, 2 timed
+    // out) is set by whoever wakes the thread, before it is made ready.
+    void suspend_for_atomic_wait()
+    {
+        m_suspension = Suspension::AtomicWait;
+        m_wait_result.reset();
+    }
+    void set_wait_result(int32_t result) { m_wait_result = result; }
+    std::optional<int32_t> take_wait_result() { return std::exchange(m_wait_result, std::nullopt); }
+    // Phase::SecondaryStart: what the thread calls once its instance's start function returns.
+    struct Call {
+        wasm::Function* function = nullptr;
+        std::vector<wasm::Value> args;
+    };
+    std::optional<Call>& then_call() { return m_then_call; }
+
     // The thread the calling worker is running, for host functions; null elsewhere.
     static Thread* current();
     static void set_current(Thread* thread);
@@ -87,6 +110,9 @@ private:
     NextMessageWait m_wait;
     AnswerWait m_answer_wait;
     int32_t m_exit_code = 0;
+    uint32_t m_id = 1;
+    std::optional<int32_t> m_wait_result;
+    std::optional<Call> m_then_call;
 };
 
 } // namespace hashos::kernel

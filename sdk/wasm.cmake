@@ -2,10 +2,12 @@
 # custom commands, so one build tree holds the host and the guests).
 #
 #   hashos_sdk_program(NAME SOURCES file... [BINDINGS target...] [DEFINES NAME=VALUE...]
-#                      [OUTPUT_DIRECTORY dir] [NO_LTO])
+#                      [OUTPUT_DIRECTORY dir] [NO_LTO] [THREADS])
 #       builds DIR/NAME.wasm (default: the current binary directory) from C and C++ sources,
 #       with the .pb.c files of each hashos_interface_bindings() target in BINDINGS, linked with
-#       libhashos.a; the custom target NAME_wasm builds it (part of ALL).
+#       libhashos.a; the custom target NAME_wasm builds it (part of ALL). THREADS: a program that
+#       starts threads (docs/threads.md): compiled with atomics, linked with a shared memory that
+#       it imports (so each thread's instance shares it) and data segments initialised once.
 #   hashos_wasm_compile(OUT_VARIABLE OBJECT_DIR source... [INCLUDE_DIRS dir...] [FLAGS flag...]
 #                       [DEPENDS target...])
 #       compiles each source to an object in OBJECT_DIR, the object paths in OUT_VARIABLE.
@@ -29,6 +31,10 @@ set(HASHOS_WASM_FLAGS --target=wasm32 -O2 -g0 -nostdlib
 # C++ is not, since a freestanding C++ `main` is an ordinary, mangled function that the SDK's
 # _start could not call; the SDK's C++ files hold no such loops.
 set(HASHOS_WASM_C_FLAGS -std=c11 -ffreestanding CACHE INTERNAL "")
+# Programs with threads and the SDK's thread code (docs/threads.md): wasm atomics and
+# memory.atomic.wait/notify. Kept out of other programs: wasm-ld links atomics only with a shared
+# memory.
+set(HASHOS_WASM_THREAD_FLAGS -matomics CACHE INTERNAL "")
 set(HASHOS_WASM_CXX_FLAGS -std=c++20 -fno-exceptions -fno-rtti -fno-threadsafe-statics CACHE INTERNAL "")
 get_target_property(shipped_bindings_dir hashos_interface_bindings HASHOS_BINDINGS_DIR)
 set(HASHOS_SHIPPED_BINDINGS_DIR ${shipped_bindings_dir} CACHE INTERNAL "")
@@ -52,6 +58,8 @@ function(hashos_wasm_compile out_variable object_dir)
         set(object ${object_dir}/${parent}_${name}.o)
         if(extension STREQUAL ".cpp")
             set(language_flags ${HASHOS_WASM_CXX_FLAGS})
+        elseif(extension STREQUAL ".S")
+            set(language_flags) # assembly, preprocessed (so that -MD writes a depfile)
         else()
             set(language_flags ${HASHOS_WASM_C_FLAGS})
         endif()
@@ -69,7 +77,7 @@ function(hashos_wasm_compile out_variable object_dir)
 endfunction()
 
 function(hashos_sdk_program name)
-    cmake_parse_arguments(PARSE_ARGV 1 arg "NO_LTO" "OUTPUT_DIRECTORY" "SOURCES;BINDINGS;DEFINES")
+    cmake_parse_arguments(PARSE_ARGV 1 arg "NO_LTO;THREADS" "OUTPUT_DIRECTORY" "SOURCES;BINDINGS;DEFINES")
     set(output_dir ${CMAKE_CURRENT_BINARY_DIR})
     if(arg_OUTPUT_DIRECTORY)
         set(output_dir ${arg_OUTPUT_DIRECTORY})
@@ -99,15 +107,23 @@ function(hashos_sdk_program name)
     foreach(define ${arg_DEFINES})
         list(APPEND define_flags -D${define})
     endforeach()
+    set(thread_compile_flags)
+    set(thread_link_flags)
+    if(arg_THREADS)
+        # The memory's maximum is what the kernel reserves up front (never moved by a grow):
+        # 1 GiB, the default process limit (kernel/limits.h), which caps it anyway.
+        set(thread_compile_flags ${HASHOS_WASM_THREAD_FLAGS})
+        set(thread_link_flags -matomics -Wl,--shared-memory -Wl,--import-memory -Wl,--max-memory=1073741824)
+    endif()
     hashos_wasm_compile(objects ${CMAKE_CURRENT_BINARY_DIR}/${name}.objects ${sources}
-        INCLUDE_DIRS ${include_dirs} FLAGS ${define_flags} ${lto_flags} DEPENDS ${generated})
+        INCLUDE_DIRS ${include_dirs} FLAGS ${define_flags} ${lto_flags} ${thread_compile_flags} DEPENDS ${generated})
     set(output ${output_dir}/${name}.wasm)
     # --stack-first puts the stack below the data: an overflow leaves linear memory and traps
     # instead of overwriting globals.
     add_custom_command(OUTPUT ${output}
         COMMAND ${CMAKE_COMMAND} -E make_directory ${output_dir}
         COMMAND ${CLANG_WASM} --target=wasm32 -nostdlib -flto -O2 -Wl,--no-entry -Wl,--stack-first
-            -Wl,-z,stack-size=65536 -o ${output}
+            -Wl,-z,stack-size=65536 ${thread_link_flags} -o ${output}
             ${HASHOS_SDK_START_OBJECT} ${objects} ${HASHOS_SDK_LIBRARY} ${HASHOS_WASM_BUILTINS}
         DEPENDS ${objects} ${HASHOS_SDK_LIBRARY} ${HASHOS_SDK_START_OBJECT}
         COMMENT "Linking ${name}.wasm"

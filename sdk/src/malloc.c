@@ -27,6 +27,11 @@ typedef struct Block {
 
 extern unsigned char __heap_base;
 
+/* The heap's lock: no-ops here; a program that uses threads links the strong definitions of
+ * src/threads/thread.c, a mutex. */
+__attribute__((weak)) void hashos_heap_lock(void) {}
+__attribute__((weak)) void hashos_heap_unlock(void) {}
+
 static Block* g_first;       /* the first block; NULL before the first allocation */
 static Block* g_sentinel;    /* the header after the last block */
 static uintptr_t g_memory_end; /* the end of the memory the heap owns */
@@ -165,7 +170,7 @@ static uint32_t needed_size(size_t size)
     return needed < MINIMUM_BLOCK ? MINIMUM_BLOCK : needed;
 }
 
-void* malloc(size_t size)
+static void* allocate(size_t size)
 {
     uint32_t needed = needed_size(size);
     if (!needed || (!g_first && !initialize()))
@@ -181,6 +186,14 @@ void* malloc(size_t size)
     return NULL;
 }
 
+void* malloc(size_t size)
+{
+    hashos_heap_lock();
+    void* pointer = allocate(size);
+    hashos_heap_unlock();
+    return pointer;
+}
+
 void* calloc(size_t count, size_t size)
 {
     size_t total;
@@ -192,7 +205,7 @@ void* calloc(size_t count, size_t size)
     return pointer;
 }
 
-void free(void* pointer)
+static void deallocate(void* pointer)
 {
     if (!pointer)
         return;
@@ -204,12 +217,19 @@ void free(void* pointer)
     release(block);
 }
 
-void* realloc(void* pointer, size_t size)
+void free(void* pointer)
+{
+    hashos_heap_lock();
+    deallocate(pointer);
+    hashos_heap_unlock();
+}
+
+static void* reallocate(void* pointer, size_t size)
 {
     if (!pointer)
-        return malloc(size);
+        return allocate(size);
     if (size == 0) {
-        free(pointer);
+        deallocate(pointer);
         return NULL;
     }
     uint32_t needed = needed_size(size);
@@ -230,11 +250,19 @@ void* realloc(void* pointer, size_t size)
         push_free(block);
         return take(block, needed);
     }
-    void* moved = malloc(size);
+    void* moved = allocate(size);
     if (!moved)
         return NULL;
     memcpy(moved, pointer, current - HEADER_SIZE);
-    free(pointer);
+    deallocate(pointer);
+    return moved;
+}
+
+void* realloc(void* pointer, size_t size)
+{
+    hashos_heap_lock();
+    void* moved = reallocate(pointer, size);
+    hashos_heap_unlock();
     return moved;
 }
 

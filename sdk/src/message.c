@@ -10,8 +10,12 @@
 #define STACK_BODY_SIZE 512u
 #define INITIAL_INBOX_SIZE 1024u
 
-static hashos_inbox g_answers;
-static hashos_Error g_last_error;
+/* Per thread (hashos/thread.h): each waits for its own answers. In a program built without
+ * threads, the compiler makes these plain globals. */
+static _Thread_local hashos_inbox g_answers __attribute__((tls_model("local-exec")));
+static _Thread_local hashos_Error g_last_error __attribute__((tls_model("local-exec")));
+
+void hashos_message_thread_exit(void) { hashos_inbox_free(&g_answers); }
 
 int32_t hashos_receive(hashos_inbox* inbox, const uint64_t* filter, uint32_t filter_len, uint32_t flags)
 {

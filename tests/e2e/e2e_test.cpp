@@ -200,7 +200,7 @@ TEST_F(E2e, InterfacesListsTheShippedOnes)
 {
     auto listed = hashos({ "interfaces" });
     EXPECT_EQ(listed.exit_code, 0);
-    EXPECT_EQ(line_count(listed.out), 11u);
+    EXPECT_EQ(line_count(listed.out), 12u);
     EXPECT_NE(listed.out.find("log@c0c2d43776d9"), std::string::npos);
     EXPECT_NE(listed.out.find("hashos.log.Log"), std::string::npos);
     EXPECT_NE(listed.out.find("c0c2d43776d9c817258706899481fbc8de71ff204815539f5a9701fb78ab34f7"), std::string::npos);

@@ -12,8 +12,15 @@
 
 #include <pb_decode.h>
 
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <cerrno>
 #include <filesystem>
+#include <future>
+#include <thread>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -160,6 +167,107 @@ TEST(DirectoryGrant, ParsesHostAndGuestPaths)
     EXPECT_EQ(host_only->guest_path, "/site");
     EXPECT_TRUE(parse_directory_grant("/srv:/a/../b").is_error());
     EXPECT_TRUE(parse_directory_grant(":/x").is_error());
+    EXPECT_EQ(both->access, Access::ReadWrite);
+
+    auto read_only = parse_directory_grant("/srv/site:/www:ro");
+    ASSERT_FALSE(read_only.is_error());
+    EXPECT_EQ(read_only->host_path, "/srv/site");
+    EXPECT_EQ(read_only->guest_path, "/www");
+    EXPECT_EQ(read_only->access, Access::ReadOnly);
+    auto default_guest = parse_directory_grant("/srv/site:ro");
+    ASSERT_FALSE(default_guest.is_error());
+    EXPECT_EQ(default_guest->host_path, "/srv/site");
+    EXPECT_EQ(default_guest->guest_path, "/site");
+    EXPECT_EQ(default_guest->access, Access::ReadOnly);
+    auto explicit_write = parse_directory_grant("/srv/a:ro:rw"); // a host path that ends in ":ro"
+    ASSERT_FALSE(explicit_write.is_error());
+    EXPECT_EQ(explicit_write->host_path, "/srv/a:ro");
+    EXPECT_EQ(explicit_write->access, Access::ReadWrite);
+    EXPECT_TRUE(parse_directory_grant(":ro").is_error());
+}
+
+// Under a read-only grant everything that looks works and everything that changes is EROFS,
+// and nothing on the host changes.
+TEST_F(FilesTest, AReadOnlyGrantRefusesEveryChange)
+{
+    fs::create_directories(m_top / "shelf" / "sub");
+    write_host_file(m_top / "shelf" / "book.txt", "read me");
+    ASSERT_FALSE(m_handler->grant(k_program, { m_top / "shelf", "/shelf", Access::ReadOnly }).is_error());
+    auto refused = [](const kernel::Answer& answer) {
+        auto facts = error_facts(answer);
+        return facts.posix_error == uint32_t(EROFS) && facts.code == uint32_t(error_code_for_errno(EROFS));
+    };
+
+    // Looking works.
+    uint64_t book = open_handle("/shelf/book.txt");
+    EXPECT_EQ(read(book), "read me");
+    EXPECT_EQ(path_call(hashos_files_Files_METHOD_Stat, hashos_files_StatRequest_fields, "/shelf/sub").kind, kernel::AnswerKind::Ok);
+
+    // Changing does not: opening to write or create, writing, truncating, touching, making,
+    // removing, renaming and linking in or out, through a path or a directory handle.
+    EXPECT_TRUE(refused(open("/shelf/book.txt", true)));
+    EXPECT_TRUE(refused(open("/shelf/new.txt", true, true)));
+    hashos_files_OpenRequest create_only = hashos_files_OpenRequest_init_zero;
+    std::string new_path = "/shelf/other.txt";
+    auto new_bytes = bytes_of(new_path);
+    attach_bytes(create_only.path, new_bytes);
+    create_only.read = true;
+    create_only.create = true;
+    EXPECT_TRUE(refused(send(hashos_files_Files_METHOD_Open, hashos_files_OpenRequest_fields, &create_only)));
+    hashos_files_WriteRequest write = hashos_files_WriteRequest_init_zero;
+    write.handle = book;
+    std::string text = "scribble";
+    auto text_bytes = bytes_of(text);
+    attach_bytes(write.data, text_bytes);
+    EXPECT_TRUE(refused(send(hashos_files_Files_METHOD_Write, hashos_files_WriteRequest_fields, &write)));
+    hashos_files_TruncateRequest truncate = { book, 0 };
+    EXPECT_TRUE(refused(send(hashos_files_Files_METHOD_Truncate, hashos_files_TruncateRequest_fields, &truncate)));
+    hashos_files_SetTimesRequest touch = hashos_files_SetTimesRequest_init_zero;
+    touch.handle = book;
+    touch.modified_now = true;
+    EXPECT_TRUE(refused(send(hashos_files_Files_METHOD_SetTimes, hashos_files_SetTimesRequest_fields, &touch)));
+    hashos_files_SetTimesRequest touch_path = hashos_files_SetTimesRequest_init_zero;
+    std::string book_path = "/shelf/book.txt";
+    auto book_bytes = bytes_of(book_path);
+    attach_bytes(touch_path.path, book_bytes);
+    touch_path.modified_now = true;
+    EXPECT_TRUE(refused(send(hashos_files_Files_METHOD_SetTimes, hashos_files_SetTimesRequest_fields, &touch_path)));
+    EXPECT_TRUE(refused(path_call(hashos_files_Files_METHOD_MakeDirectory, hashos_files_MakeDirectoryRequest_fields, "/shelf/new")));
+    EXPECT_TRUE(refused(path_call(hashos_files_Files_METHOD_RemoveFile, hashos_files_RemoveRequest_fields, "/shelf/book.txt")));
+    EXPECT_TRUE(refused(path_call(hashos_files_Files_METHOD_RemoveDirectory, hashos_files_RemoveRequest_fields, "/shelf/sub")));
+    uint64_t shelf = open_handle("/shelf");
+    EXPECT_TRUE(refused(open("sub/made.txt", true, true, shelf)));
+    auto two_paths = [&](uint64_t method, const pb_msgdesc_t* fields, std::string from, std::string to) {
+        hashos_files_RenameRequest request = hashos_files_RenameRequest_init_zero;
+        auto from_bytes = bytes_of(from), to_bytes = bytes_of(to);
+        attach_bytes(request.from_path, from_bytes);
+        attach_bytes(request.to_path, to_bytes);
+        return send(method, fields, &request);
+    };
+    EXPECT_TRUE(refused(two_paths(hashos_files_Files_METHOD_Rename, hashos_files_RenameRequest_fields, "/shelf/book.txt", "/shelf/moved.txt")));
+    EXPECT_TRUE(refused(two_paths(hashos_files_Files_METHOD_Rename, hashos_files_RenameRequest_fields, "/shelf/book.txt", "/taken.txt")));
+    EXPECT_TRUE(refused(two_paths(hashos_files_Files_METHOD_Rename, hashos_files_RenameRequest_fields, "/index.html", "/shelf/index.html")));
+    EXPECT_TRUE(refused(two_paths(hashos_files_Files_METHOD_Link, hashos_files_LinkRequest_fields, "/index.html", "/shelf/index.html")));
+    hashos_files_SymlinkRequest symlink = hashos_files_SymlinkRequest_init_zero;
+    std::string target = "book.txt", where = "/shelf/alias";
+    auto target_bytes = bytes_of(target), where_bytes = bytes_of(where);
+    attach_bytes(symlink.target, target_bytes);
+    attach_bytes(symlink.path, where_bytes);
+    EXPECT_TRUE(refused(send(hashos_files_Files_METHOD_Symlink, hashos_files_SymlinkRequest_fields, &symlink)));
+
+    EXPECT_EQ(read_host_file(m_top / "shelf" / "book.txt"), "read me");
+    EXPECT_FALSE(fs::exists(m_top / "shelf" / "new.txt"));
+    EXPECT_FALSE(fs::exists(m_top / "shelf" / "other.txt"));
+    EXPECT_FALSE(fs::exists(m_top / "shelf" / "new"));
+    EXPECT_FALSE(fs::exists(m_top / "shelf" / "sub" / "made.txt"));
+    EXPECT_FALSE(fs::exists(m_top / "shelf" / "index.html"));
+    EXPECT_FALSE(fs::exists(m_top / "shelf" / "alias"));
+    EXPECT_TRUE(fs::exists(m_top / "site" / "index.html"));
+    EXPECT_TRUE(fs::is_directory(m_top / "shelf" / "sub"));
+
+    // A hard link out of it into a writable root would make its file writable there.
+    EXPECT_TRUE(refused(two_paths(hashos_files_Files_METHOD_Link, hashos_files_LinkRequest_fields, "/shelf/book.txt", "/copy.txt")));
+    EXPECT_FALSE(fs::exists(m_top / "site" / "copy.txt"));
 }
 
 TEST_F(FilesTest, ReadsAFileAndItsMetadata)
@@ -185,6 +293,106 @@ TEST_F(FilesTest, ReadsAFileAndItsMetadata)
 
     // A link that stays inside the root is followed.
     EXPECT_EQ(read(open_handle("home")), "<h1>hello</h1>");
+}
+
+// Whether this host kernel has openat2's RESOLVE_CACHED (Linux 5.12), which the fast path needs.
+bool resolve_cached_supported()
+{
+    open_how how {};
+    how.flags = O_PATH | O_CLOEXEC;
+    how.resolve = RESOLVE_CACHED;
+    long fd = ::syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof how);
+    if (fd >= 0)
+        ::close(int(fd));
+    return fd >= 0 || errno != EINVAL;
+}
+
+TEST_F(FilesTest, OpensAndReadsOfCachedFilesAreAnsweredWithoutThePool)
+{
+    // The sender's roots are looked up once, on the pool; the file's pages and path get cached.
+    EXPECT_EQ(read(open_handle("/index.html")), "<h1>hello</h1>");
+
+    // Both pool threads held: only what deliver() answers itself can be answered now.
+    std::promise<void> release;
+    std::shared_future<void> released = release.get_future().share();
+    std::atomic<int> held = 0;
+    for (int i = 0; i < 2; ++i)
+        m_loop.post_blocking([released, &held] {
+            ++held;
+            released.wait();
+        });
+    while (held < 2)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    auto at_once = [&](uint64_t method, const pb_msgdesc_t* fields, const void* request) {
+        auto catcher = std::make_shared<AnswerCatcher>();
+        EXPECT_EQ(m_handler->deliver(message_to(catcher, encode_request(method, fields, request), k_sender)), kernel::Delivery::Accepted);
+        return catcher;
+    };
+    hashos_files_OpenRequest open = hashos_files_OpenRequest_init_zero;
+    std::string path = "/index.html";
+    auto path_bytes = bytes_of(path);
+    attach_bytes(open.path, path_bytes);
+    open.read = true;
+    auto opened = at_once(hashos_files_Files_METHOD_Open, hashos_files_OpenRequest_fields, &open)->get(std::chrono::milliseconds(0));
+    bool fast = opened.has_value();
+    if (!fast && !resolve_cached_supported()) {
+        release.set_value();
+        GTEST_SKIP() << "this host kernel has no RESOLVE_CACHED";
+    }
+    ASSERT_TRUE(fast);
+    ASSERT_EQ(opened->kind, kernel::AnswerKind::Ok) << decode_error(opened->body).message;
+    hashos_files_OpenResponse response = hashos_files_OpenResponse_init_zero;
+    ASSERT_FALSE(decode(opened->body, hashos_files_OpenResponse_fields, &response).is_error());
+    uint64_t handle = response.handle;
+
+    // Reads from the position and at an offset, to the end; stat and seek of the handle.
+    auto read_now = [&](uint32_t size, std::optional<uint64_t> offset = std::nullopt) {
+        hashos_files_ReadRequest request = hashos_files_ReadRequest_init_zero;
+        request.handle = handle;
+        request.size = size;
+        request.has_offset = offset.has_value();
+        request.offset = offset.value_or(0);
+        auto answer = at_once(hashos_files_Files_METHOD_Read, hashos_files_ReadRequest_fields, &request)->get(std::chrono::milliseconds(0));
+        EXPECT_TRUE(answer.has_value());
+        if (!answer)
+            return std::string("(no answer yet)");
+        StringField data(1 << 20);
+        hashos_files_ReadResponse read = hashos_files_ReadResponse_init_zero;
+        data.attach(read.data);
+        EXPECT_FALSE(decode(answer->body, hashos_files_ReadResponse_fields, &read).is_error());
+        return data.value();
+    };
+    EXPECT_EQ(read_now(4), "<h1>");
+    EXPECT_EQ(read_now(3, 10), "</h");
+    EXPECT_EQ(read_now(100), "hello</h1>"); // from the position, which the pread left alone
+    EXPECT_EQ(read_now(100), "");
+    hashos_files_StatHandleRequest stat = { handle };
+    auto stat_answer = at_once(hashos_files_Files_METHOD_StatHandle, hashos_files_StatHandleRequest_fields, &stat)->get(std::chrono::milliseconds(0));
+    ASSERT_TRUE(stat_answer.has_value());
+    hashos_files_SeekRequest seek = hashos_files_SeekRequest_init_zero;
+    seek.handle = handle;
+    seek.offset = 1;
+    EXPECT_TRUE(at_once(hashos_files_Files_METHOD_Seek, hashos_files_SeekRequest_fields, &seek)->get(std::chrono::milliseconds(0)).has_value());
+    EXPECT_EQ(read_now(2), "h1");
+    hashos_files_CloseRequest close = { handle };
+    auto closed = at_once(hashos_files_Files_METHOD_Close, hashos_files_CloseRequest_fields, &close)->get(std::chrono::milliseconds(0));
+    ASSERT_TRUE(closed.has_value());
+    EXPECT_EQ(closed->kind, kernel::AnswerKind::Ok);
+
+    // Creating a file may wait for the disk: it waits for the pool.
+    hashos_files_OpenRequest create = hashos_files_OpenRequest_init_zero;
+    std::string new_path = "/created.txt";
+    auto new_bytes = bytes_of(new_path);
+    attach_bytes(create.path, new_bytes);
+    create.write = true;
+    create.create = true;
+    auto created = at_once(hashos_files_Files_METHOD_Open, hashos_files_OpenRequest_fields, &create);
+    EXPECT_FALSE(created->get(std::chrono::milliseconds(20)).has_value());
+    release.set_value();
+    auto answer = created->get();
+    ASSERT_TRUE(answer.has_value());
+    EXPECT_EQ(answer->kind, kernel::AnswerKind::Ok);
+    EXPECT_TRUE(fs::exists(m_top / "site" / "created.txt"));
 }
 
 TEST_F(FilesTest, WritesSeeksTruncatesAndSyncs)

@@ -24,6 +24,7 @@ inline const InterfaceHash k_denied_interface = filled_hash(0x33);
 inline const InterfaceHash k_unhandled_interface = filled_hash(0x44);
 inline const InterfaceHash k_trap_interface = filled_hash(0x55);
 inline const InterfaceHash k_observer_interface = filled_hash(0x66);
+inline const InterfaceHash k_thread_interface = filled_hash(0x77); // tests/kernel/programs/threads_*.wat
 
 // The bytes of tests/kernel/programs/NAME.c as built (HASHOS_KERNEL_TEST_WASM_DIR/NAME.wasm).
 inline std::vector<uint8_t> program(const std::string& name)
@@ -36,6 +37,7 @@ inline KernelConfig test_config(size_t workers = 2)
 {
     KernelConfig config;
     config.interface_interface = k_interface_interface;
+    config.thread_interface = k_thread_interface;
     config.scheduler.workers = workers;
     return config;
 }

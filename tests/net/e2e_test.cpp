@@ -2,17 +2,12 @@
 // and port: A adds a program and serves it; B, configured with A as its peer, fetches it;
 // C, configured with a dead peer, a lying peer and then B, still fetches it, and nothing the liar
 // sent reaches C's store. A 5 MiB file goes add -> serve -> fetch as a CAR with the same CID.
-#include "net_test_support.h"
-
-#include <fcntl.h>
-#include <poll.h>
+#include "hashos_node.h"
 
 namespace hashos::net {
 namespace {
 
 using namespace testing;
-
-constexpr const char* k_hashos = HASHOS_BINARY;
 
 // A minimal WebAssembly module with one custom section, as "the program".
 std::vector<uint8_t> program_bytes()
@@ -23,20 +18,6 @@ std::vector<uint8_t> program_bytes()
     return bytes;
 }
 
-struct Node {
-    TemporaryDirectory directory;
-
-    std::string hashos(const std::string& arguments) const
-    {
-        return std::string(k_hashos) + " --data-dir " + shell_quote(directory.path().string()) + " " + arguments;
-    }
-    void configure(const std::string& toml) const
-    {
-        write_file(directory.path() / "config.toml", as_bytes(toml));
-    }
-    std::filesystem::path path(const std::string& name) const { return directory.path() / name; }
-};
-
 std::string peers_toml(const std::vector<std::string>& peers)
 {
     std::string toml = "peers = [";
@@ -44,83 +25,6 @@ std::string peers_toml(const std::vector<std::string>& peers)
         toml += "\"" + peer + "\", ";
     return toml + "]\n[fetch]\nconnect_timeout_ms = 1000\nstall_timeout_ms = 1000\n";
 }
-
-// `hashos serve` as a child process; stopped with SIGTERM by its PID.
-class ServeProcess {
-public:
-    explicit ServeProcess(const Node& node)
-    {
-        int out[2];
-        if (pipe2(out, O_CLOEXEC) != 0)
-            throw std::runtime_error("pipe failed");
-        std::string data_dir = node.directory.path().string();
-        m_pid = fork();
-        if (m_pid == 0) {
-            dup2(out[1], STDOUT_FILENO);
-            execl(k_hashos, k_hashos, "--data-dir", data_dir.c_str(), "serve", "--listen", "127.0.0.1:0", nullptr);
-            _exit(127);
-        }
-        close(out[1]);
-        try {
-            m_url = read_listening_line(out[0]);
-        } catch (...) {
-            close(out[0]);
-            stop();
-            throw;
-        }
-        close(out[0]);
-    }
-    ~ServeProcess()
-    {
-        if (m_pid > 0)
-            stop();
-    }
-
-    const std::string& url() const { return m_url; }
-    int port() const { return std::stoi(m_url.substr(m_url.rfind(':') + 1)); }
-
-    // SIGTERM, then the exit status (-1 if it did not exit within 10 s, and then it is killed).
-    int stop()
-    {
-        ::kill(m_pid, SIGTERM);
-        int status = 0;
-        for (int tries = 0; tries < 1000; ++tries) {
-            if (waitpid(m_pid, &status, WNOHANG) == m_pid) {
-                m_pid = -1;
-                return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-            }
-            usleep(10'000);
-        }
-        ::kill(m_pid, SIGKILL);
-        waitpid(m_pid, &status, 0);
-        m_pid = -1;
-        return -1;
-    }
-
-private:
-    static std::string read_listening_line(int fd)
-    {
-        std::string line;
-        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-        while (line.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
-            pollfd waiting { fd, POLLIN, 0 };
-            if (poll(&waiting, 1, 100) <= 0)
-                continue;
-            char buffer[256];
-            ssize_t count = read(fd, buffer, sizeof buffer);
-            if (count <= 0)
-                break;
-            line.append(buffer, size_t(count));
-        }
-        constexpr std::string_view prefix = "listening on ";
-        if (!line.starts_with(prefix) || line.find('\n') == std::string::npos)
-            throw std::runtime_error("hashos serve did not start: '" + line + "'");
-        return line.substr(prefix.size(), line.find('\n') - prefix.size());
-    }
-
-    pid_t m_pid = -1;
-    std::string m_url;
-};
 
 std::string add(const Node& node, const std::filesystem::path& file)
 {

@@ -10,8 +10,8 @@
  *       (never 0: an unspecified code reads as INTERNAL), whose text hashos_last_error() holds.
  * hashos_status_name() names any of them, for log lines.
  *
- * One thread: the SDK keeps one buffer for answers and the last error (no atomics in wasm32
- * programs built without threads). */
+ * Threads (hashos/thread.h): the buffer for answers and the last error are per thread, so every
+ * thread may call and wait; an inbox is the caller's, for one thread at a time. */
 #ifndef HASHOS_MESSAGE_H
 #define HASHOS_MESSAGE_H
 

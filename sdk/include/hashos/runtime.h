@@ -3,7 +3,8 @@
  * copies) and nanopb find them. memcpy, memmove and memset compile to the bulk-memory
  * instructions memory.copy and memory.fill, which the engine runs at native speed.
  *
- * The allocator is for one thread: the SDK's programs are single-threaded (no atomics). */
+ * The allocator may be used from every thread of a program built with threads (hashos/thread.h:
+ * a lock is linked in then). */
 #ifndef HASHOS_RUNTIME_H
 #define HASHOS_RUNTIME_H
 
