@@ -347,6 +347,46 @@ Op indexed_variant(Op access)
     }
 }
 
+// The ops whose handler leaves its result (its unit 2 slot) in the accumulator too
+// (runtime::HASHOS_RUNTIME_ACCUMULATOR_OPS).
+bool sets_accumulator(Op op)
+{
+    switch (op) {
+#define HASHOS_ACC_CASE(name) case Op::name: case Op::name##AccA: case Op::name##AccB:
+        HASHOS_RUNTIME_ACCUMULATOR_OPS(HASHOS_ACC_CASE)
+#undef HASHOS_ACC_CASE
+#define HASHOS_ACC_FUSED_CASE(a, b) case Op::a##Then##b: case Op::a##Then##b##Swapped:
+        HASHOS_RUNTIME_FUSED_BINARIES(HASHOS_ACC_FUSED_CASE)
+#undef HASHOS_ACC_FUSED_CASE
+#define HASHOS_ACC_LOAD_THEN_CASE(l, o) \
+    case Op::l##Then##o: case Op::l##Then##o##Swapped: case Op::l##IndexedThen##o: case Op::l##IndexedThen##o##Swapped:
+        HASHOS_RUNTIME_LOAD_BINARIES(HASHOS_ACC_LOAD_THEN_CASE)
+#undef HASHOS_ACC_LOAD_THEN_CASE
+#define HASHOS_ACC_LOAD_CASE(l) case Op::l: case Op::l##Indexed: case Op::l##IndexedTee:
+        HASHOS_ACC_LOAD_CASE(I32Load) HASHOS_ACC_LOAD_CASE(I64Load) HASHOS_ACC_LOAD_CASE(F32Load)
+        HASHOS_ACC_LOAD_CASE(F64Load) HASHOS_ACC_LOAD_CASE(I32Load8S) HASHOS_ACC_LOAD_CASE(I32Load8U)
+        HASHOS_ACC_LOAD_CASE(I32Load16S) HASHOS_ACC_LOAD_CASE(I32Load16U) HASHOS_ACC_LOAD_CASE(I64Load8S)
+        HASHOS_ACC_LOAD_CASE(I64Load8U) HASHOS_ACC_LOAD_CASE(I64Load16S) HASHOS_ACC_LOAD_CASE(I64Load16U)
+        HASHOS_ACC_LOAD_CASE(I64Load32S) HASHOS_ACC_LOAD_CASE(I64Load32U)
+#undef HASHOS_ACC_LOAD_CASE
+        return true;
+    default:
+        return false;
+    }
+}
+
+// The twin of a binary op that takes operand a (or b, `second`) from the accumulator.
+std::optional<Op> accumulator_variant(Op op, bool second)
+{
+    switch (op) {
+#define HASHOS_ACC_VARIANT_CASE(name) \
+    case Op::name: return second ? Op::name##AccB : Op::name##AccA;
+        HASHOS_RUNTIME_ACCUMULATOR_OPS(HASHOS_ACC_VARIANT_CASE)
+#undef HASHOS_ACC_VARIANT_CASE
+    default: return std::nullopt;
+    }
+}
+
 class Compiler {
 public:
     Compiler(const CompileContext& context, uint32_t defined_index, CompiledFunction& out)
@@ -443,6 +483,7 @@ private:
         }
     }
     void join_pairs();
+    void use_accumulator();
     void pointer(const void* value)
     {
         uint64_t bits = reinterpret_cast<uintptr_t>(value);
@@ -457,6 +498,8 @@ private:
     // Forgets the last instruction, so no peephole reaches across what comes next.
     void place_label()
     {
+        if (m_labels.empty() || m_labels.back() != m_code.size())
+            m_labels.push_back(m_code.size());
         m_last = k_none;
         m_last_emitted = {};
         m_previous_emitted = {};
@@ -591,34 +634,62 @@ private:
     bool values_in_place(const Control& control) const;
     void copy_values_to(const Control& control);
 
-    // Fuel: each instruction is charged to its innermost loop, or to the function's entry.
-    void count_costs()
+    // One walk over the body before compiling it: the fuel costs (each instruction is charged to
+    // its innermost loop, or to the function's entry) and the constants ("Constants" above).
+    void scan_body()
     {
-        std::vector<size_t> innermost_loop; // per open block: the loop it is in, or k_none
+        // Per open block: the loop it is in, or k_none. Real code nests a few levels deep.
+        std::array<size_t, 32> inline_loops;
+        std::vector<size_t> deeper_loops; // past inline_loops.size() levels
+        size_t depth = 0;
+        size_t loop = k_none; // the innermost loop of the current block
         uint64_t entry_cost = 0;
+        std::vector<Value>& image = m_out.frame_image;
+        image.assign(m_local_count - m_out.param_count, Value {});
         for (const Instruction& instruction : m_body.instructions) {
-            size_t loop = innermost_loop.empty() ? k_none : innermost_loop.back();
             if (loop == k_none)
                 ++entry_cost;
             else
                 ++m_loop_costs[loop];
+            uint64_t bits;
             switch (instruction.op) {
             case Opcode::Loop:
-                innermost_loop.push_back(m_loop_costs.size());
-                m_loop_costs.push_back(0);
-                break;
             case Opcode::Block:
             case Opcode::If:
-                innermost_loop.push_back(loop);
-                break;
+                if (depth < inline_loops.size())
+                    inline_loops[depth] = loop;
+                else
+                    deeper_loops.push_back(loop);
+                ++depth;
+                if (instruction.op == Opcode::Loop) {
+                    loop = m_loop_costs.size();
+                    m_loop_costs.push_back(0);
+                }
+                continue;
             case Opcode::End:
-                if (!innermost_loop.empty())
-                    innermost_loop.pop_back();
-                break;
-            default:
-                break;
+                if (depth > 0) {
+                    --depth;
+                    if (depth < inline_loops.size()) {
+                        loop = inline_loops[depth];
+                    } else {
+                        loop = deeper_loops.back();
+                        deeper_loops.pop_back();
+                    }
+                }
+                continue;
+            case Opcode::I32Const: bits = uint32_t(instruction.i32); break;
+            case Opcode::F32Const: bits = instruction.f32_bits; break;
+            case Opcode::I64Const: bits = uint64_t(instruction.i64); break;
+            case Opcode::F64Const: bits = instruction.f64_bits; break;
+            default: continue;
             }
+            // The first k_max_constants distinct constant values get their slots, right after the
+            // locals (i32 and f32 constants zero-extended, as the interpreter stores them).
+            if (m_constant_slots.size() < k_max_constants
+                && m_constant_slots.add(bits, m_local_count + uint32_t(m_constant_slots.size())))
+                image.push_back(Value { bits });
         }
+        m_stack_base = m_local_count + uint32_t(m_constant_slots.size());
         m_out.entry_cost = m_context.metering == FuelMetering::On ? uint32_t(std::min<uint64_t>(entry_cost, UINT32_MAX)) : 0;
     }
 
@@ -626,7 +697,6 @@ private:
     void compile_local_set(uint32_t local, bool tee);
     void compile_numeric(Op op);
     void compile_constant(uint64_t bits, bool wide);
-    void collect_constants();
     void compile_memory_access(Op op, const Instruction& instruction);
     void compile_atomic(Op op, const Instruction& instruction);
     void compile_call(Op op, const void* target, const FuncType& type, std::optional<uint32_t> index_slot, uint32_t type_id, Table* table);
@@ -663,6 +733,7 @@ private:
     Emitted m_previous_emitted;
     // Every instruction of the body as finally emitted, in code order: what join_pairs() walks.
     std::vector<Emitted> m_instructions;
+    std::vector<size_t> m_labels; // where labels were placed, ascending
 
     size_t m_last = k_none; // start of the last emitted instruction, k_none after a label
     Op m_last_op = Op::Nop;
@@ -1044,6 +1115,31 @@ void Compiler::compile_constant(uint64_t bits, bool wide)
 // the first's handler becomes the pair's, which does the first's work and goes straight to the
 // second's handler. The second is untouched, so a jump to it, or a resume at it after it stopped
 // for fuel, runs it alone. Only now, when no peephole can change either any more.
+// An instruction right after one that sets the accumulator (sets_accumulator), with no label
+// between, that reads its result takes it from the accumulator instead (runtime::HASHOS_RUNTIME_ACCUMULATOR_OPS).
+// Every other way into an instruction (a jump, a return from a call, a resume after a stop for
+// fuel, which happens only at a jump, a loop header or a call) comes through a label or after an
+// op that sets no accumulator, so the register then holds the value the slot does.
+void Compiler::use_accumulator()
+{
+    size_t label = 0;
+    for (size_t i = 1; i < m_instructions.size(); ++i) {
+        Emitted& instruction = m_instructions[i];
+        while (label < m_labels.size() && m_labels[label] < instruction.start)
+            ++label;
+        bool after_label = label < m_labels.size() && m_labels[label] == instruction.start;
+        const Emitted& previous = m_instructions[i - 1];
+        if (after_label || !sets_accumulator(previous.op) || !accumulator_variant(instruction.op, false))
+            continue;
+        uint32_t result = m_code[previous.start + 2];
+        bool first = m_code[instruction.start + 3] == result;
+        if (!first && m_code[instruction.start + 4] != result)
+            continue;
+        instruction.op = *accumulator_variant(instruction.op, !first);
+        write_handler(instruction.start, instruction.op);
+    }
+}
+
 void Compiler::join_pairs()
 {
     for (size_t i = 0; i + 1 < m_instructions.size(); ++i) {
@@ -1052,29 +1148,6 @@ void Compiler::join_pairs()
             ++i;
         }
     }
-}
-
-// Gives the first k_max_constants distinct constant values of the body their slots, right after
-// the locals (i32 and f32 constants zero-extended, as the interpreter stores them).
-void Compiler::collect_constants()
-{
-    std::vector<Value>& image = m_out.frame_image;
-    image.assign(m_local_count - m_out.param_count, Value {});
-    for (const Instruction& instruction : m_body.instructions) {
-        if (m_constant_slots.size() == k_max_constants)
-            break;
-        uint64_t bits;
-        switch (instruction.op) {
-        case Opcode::I32Const: bits = uint32_t(instruction.i32); break;
-        case Opcode::F32Const: bits = instruction.f32_bits; break;
-        case Opcode::I64Const: bits = uint64_t(instruction.i64); break;
-        case Opcode::F64Const: bits = instruction.f64_bits; break;
-        default: continue;
-        }
-        if (m_constant_slots.add(bits, m_local_count + uint32_t(m_constant_slots.size())))
-            image.push_back(Value { bits });
-    }
-    m_stack_base = m_local_count + uint32_t(m_constant_slots.size());
 }
 
 // Loads are `dst, address, offset`, stores `address, value, offset`; when the address is the
@@ -1174,8 +1247,7 @@ Result<void> Compiler::compile()
     m_out.local_count = m_local_count;
     m_out.result_count = uint32_t(m_type.results.size());
 
-    count_costs();
-    collect_constants();
+    scan_body();
     // Most instructions compile to a handful of units or to none: one reservation, no regrowth.
     m_code.reserve(m_body.instructions.size() * 4 + 8);
     m_instructions.reserve(m_body.instructions.size());
@@ -1489,6 +1561,7 @@ Result<void> Compiler::compile()
         }
     }
 
+    use_accumulator();
     join_pairs();
     // The image is copied in blocks of k_frame_image_block slots: padded with zeros (they land in
     // operand stack slots, unused yet), and the frame holds the padding.

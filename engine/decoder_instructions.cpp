@@ -111,6 +111,15 @@ public:
 private:
     Result<Opcode> read_opcode();
     Result<void> read_immediates(Instruction&, size_t offset);
+    Result<void> read_memory_argument(Instruction& instruction)
+    {
+        instruction.memory.align = TRY(m_stream.read_u32());
+        // Bit 6 will mean "memory index follows" (multi-memory); 2.0 allows only alignments < 2^32.
+        if (instruction.memory.align >= 32)
+            return m_stream.error_at(m_stream.position() - 1, "malformed memop flags");
+        instruction.memory.offset = TRY(m_stream.read_u32());
+        return {};
+    }
     void defer(size_t offset, std::string_view message);
 
     DecoderStream& m_stream;
@@ -154,14 +163,28 @@ Result<void> ExpressionDecoder::decode()
         if (uint16_t known = k_byte_opcodes[*next]; known != k_no_opcode) {
             TRY(m_stream.read_u8());
             instruction.op = static_cast<Opcode>(known);
-            // Most instructions have no immediate or one LEB128 index.
-            ImmediateKind immediate = info(instruction.op).immediate;
-            if (immediate == ImmediateKind::None) {
-                m_instructions.push_back(instruction);
-                continue;
-            }
-            if (immediate == ImmediateKind::Local) {
+            // The common immediates, read here without a call; none of them opens a block.
+            bool done = true;
+            switch (info(instruction.op).immediate) {
+            case ImmediateKind::None:
+                break;
+            case ImmediateKind::Local:
+            case ImmediateKind::Label:
+            case ImmediateKind::Function:
+            case ImmediateKind::Global:
                 instruction.index = TRY(m_stream.read_u32());
+                break;
+            case ImmediateKind::I32:
+                instruction.i32 = TRY(m_stream.read_s32());
+                break;
+            case ImmediateKind::MemArg:
+                TRY(read_memory_argument(instruction));
+                break;
+            default:
+                done = false;
+                break;
+            }
+            if (done) {
                 m_instructions.push_back(instruction);
                 continue;
             }
@@ -275,14 +298,9 @@ Result<void> ExpressionDecoder::read_immediates(Instruction& instruction, size_t
         instruction.pair.first = TRY(m_stream.read_u32());  // destination table
         instruction.pair.second = TRY(m_stream.read_u32()); // source table
         break;
-    case ImmediateKind::MemArg: {
-        instruction.memory.align = TRY(m_stream.read_u32());
-        // Bit 6 will mean "memory index follows" (multi-memory); 2.0 allows only alignments < 2^32.
-        if (instruction.memory.align >= 32)
-            return m_stream.error_at(m_stream.position() - 1, "malformed memop flags");
-        instruction.memory.offset = TRY(m_stream.read_u32());
+    case ImmediateKind::MemArg:
+        TRY(read_memory_argument(instruction));
         break;
-    }
     case ImmediateKind::MemoryZero:
     case ImmediateKind::Reserved:
         TRY(m_stream.read_zero_byte());

@@ -48,6 +48,20 @@ Result<uint32_t> DecoderStream::read_u32_slow()
 }
 Result<int32_t> DecoderStream::read_s32_slow()
 {
+    // The five-byte form is common (large constants): valid when the last byte ends the
+    // encoding and its bits above the value's 32 are copies of the sign bit (bits 3 to 6 all
+    // equal). Anything else is left to ByteReader for its error.
+    if (remaining() >= 5) {
+        const uint8_t* bytes = m_bytes.data() + m_position;
+        uint8_t last = bytes[4];
+        if ((bytes[0] & bytes[1] & bytes[2] & bytes[3] & 0x80) && !(last & 0x80)
+            && ((last & 0x78) == 0 || (last & 0x78) == 0x78)) {
+            uint32_t value = uint32_t(bytes[0] & 0x7f) | uint32_t(bytes[1] & 0x7f) << 7 | uint32_t(bytes[2] & 0x7f) << 14
+                | uint32_t(bytes[3] & 0x7f) << 21 | uint32_t(last & 0x0f) << 28;
+            m_position += 5;
+            return int32_t(value);
+        }
+    }
     return read_with<int32_t>([](ByteReader& reader) { return reader.read_leb_s32(); });
 }
 Result<int64_t> DecoderStream::read_s33()

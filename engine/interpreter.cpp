@@ -301,6 +301,7 @@ RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const
 #define HASHOS_OP_LABEL_AND_I32_ADD(name) &&op_##name##AndI32Add,
 #define HASHOS_OP_LABEL_JOIN_PAIR(first, second) &&op_##first##And##second,
 #define HASHOS_OP_LABEL_JOIN_FIRST(first) HASHOS_RUNTIME_JOIN_SECONDS(HASHOS_OP_LABEL_JOIN_PAIR, first)
+#define HASHOS_OP_LABEL_ACCUMULATOR(name) &&op_##name##AccA, &&op_##name##AccB,
 #define HASHOS_OP_LABEL_LOAD_THEN(load, op) &&op_##load##Then##op, &&op_##load##Then##op##Swapped, &&op_##load##IndexedThen##op, &&op_##load##IndexedThen##op##Swapped,
         HASHOS_RUNTIME_INTERNAL_OPS(HASHOS_OP_LABEL)
         HASHOS_RUNTIME_CONDITIONAL_JUMPS(HASHOS_OP_LABEL_LOOP)
@@ -311,6 +312,8 @@ RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const
         HASHOS_RUNTIME_AND_I32_ADD(HASHOS_OP_LABEL_AND_I32_ADD)
         HASHOS_RUNTIME_JOIN_FIRSTS(HASHOS_OP_LABEL_JOIN_FIRST)
         HASHOS_RUNTIME_JOIN_PAIRS(HASHOS_OP_LABEL_JOIN_PAIR)
+        HASHOS_RUNTIME_ACCUMULATOR_OPS(HASHOS_OP_LABEL_ACCUMULATOR)
+#undef HASHOS_OP_LABEL_ACCUMULATOR
 #undef HASHOS_OP_LABEL_JOIN_FIRST
 #undef HASHOS_OP_LABEL_JOIN_PAIR
 #undef HASHOS_OP_LABEL_AND_I32_ADD
@@ -333,26 +336,32 @@ RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const
     Frame* const frame_limit = t.frames + t.frame_capacity;
     Value* const stack_limit = t.stack + t.stack_slots;
     const uint64_t start_fuel = std::min(budget, UINT64_MAX - t.fuel_carry) + t.fuel_carry;
-    // The registers every handler uses, pinned to callee-saved registers on x86-64 g++: this
-    // function is one huge graph of handlers, and g++ otherwise spills one of them (fp, or the
-    // fuel that every loop back-edge updates) to the stack as soon as the graph grows, which puts
-    // a load, or a store-to-load round trip, in every handler that uses it.
-// (Not in sanitized or unoptimised builds, which keep rbp as the frame pointer.)
-#if defined(__x86_64__) && !defined(__clang__) && defined(__OPTIMIZE__) && !defined(__SANITIZE_ADDRESS__)
-    register const CodeUnit* pc asm("rbx") = t.pc;
-    register Value* fp asm("rbp") = t.fp;
-    register uint8_t* memory_base asm("r12") = nullptr;
-    register uint64_t memory_size asm("r13") = 0;
-#else
+    // The frame pointer and the fuel, pinned to callee-saved registers on x86-64 g++: this
+    // function is one huge graph of handlers, and g++ otherwise spills one of them to the stack
+    // as the graph grows (fp, or the fuel that every loop back-edge updates), which puts a load,
+    // or a store-to-load round trip, in every handler that uses it. (fp only in optimised,
+    // unsanitized builds, whose rbp is not the frame pointer; pc, pinned too, costs a register
+    // copy per handler.)
     const CodeUnit* pc = t.pc;
+#if defined(__x86_64__) && !defined(__clang__) && defined(__OPTIMIZE__) && !defined(__SANITIZE_ADDRESS__)
+    register Value* fp asm("rbp") = t.fp;
+#else
     Value* fp = t.fp;
+#endif
     uint8_t* memory_base = nullptr;
     uint64_t memory_size = 0;
-#endif
 #if defined(__x86_64__) && !defined(__clang__)
     register uint64_t fuel asm("r15") = start_fuel;
 #else
     uint64_t fuel = start_fuel;
+#endif
+    // The last result of an accumulator-setting handler (runtime::HASHOS_RUNTIME_ACCUMULATOR_OPS),
+    // pinned for the same reason as the fuel. Only ever read by the instruction right after the
+    // one that set it, so it is not saved when the loop stops.
+#if defined(__x86_64__) && !defined(__clang__)
+    register uint64_t acc asm("r14") = 0;
+#else
+    uint64_t acc = 0;
 #endif
     RunState state = RunState::Idle;
     std::string trap_text;
@@ -377,6 +386,14 @@ RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const
         DISPATCH();      \
     } while (0)
 #define S(i) fp[pc[i]]
+// Writes an instruction's result to its dst slot (unit 2) and to the accumulator.
+#define PUT_DST(value)            \
+    do {                          \
+        Value result_;            \
+        put(result_, value);      \
+        S(2) = result_;           \
+        acc = result_.bits;       \
+    } while (0)
 #define TRAP(message)          \
     do {                       \
         trap_text = (message); \
@@ -754,7 +771,12 @@ op_ElemDrop: { // Instance*, element index
         put(target, ResultType(loaded));                                     \
     }
 #define LOAD_AT(MemoryType, ResultType, address_expression, offset_index)    \
-    LOAD_VALUE(MemoryType, ResultType, address_expression, offset_index, S(2)) \
+    {                                                                        \
+        Value loaded_;                                                       \
+        LOAD_VALUE(MemoryType, ResultType, address_expression, offset_index, loaded_) \
+        S(2) = loaded_;                                                      \
+        acc = loaded_.bits;                                                  \
+    }                                                                        \
     NEXT(offset_index + 1);
 #define LOAD(name, MemoryType, ResultType)                                           \
     op_##name: /* dst, address, offset */                                             \
@@ -774,7 +796,7 @@ op_ElemDrop: { // Instance*, element index
         Value loaded_value;                                                                     \
         LOAD_VALUE(LoadType<Op::load>::Memory, LoadType<Op::load>::Result, address_expression, \
             offset_index, loaded_value)                                                         \
-        put(S(2), apply_binary<Op::op>(left, right));                                           \
+        PUT_DST(apply_binary<Op::op>(left, right));                                             \
         NEXT(offset_index + 1);                                                                 \
     }
 #define LOAD_THEN(load, op)                                                                                  \
@@ -957,9 +979,19 @@ op_MemoryFill: { // destination, value, count
     }
 #define BINARY(name, In, expression)                     \
     op_##name: /* dst, a, b */                            \
-    put(S(2), apply_binary<Op::name>(S(3), S(4)));        \
+    PUT_DST(apply_binary<Op::name>(S(3), S(4)));          \
     NEXT(5);
     HASHOS_PURE_BINARY_OPS(BINARY)
+    // The accumulator twins (runtime::HASHOS_RUNTIME_ACCUMULATOR_OPS): a or b from acc.
+#define ACCUMULATOR_BINARY(name)                          \
+    op_##name##AccA: /* dst, a, b */                      \
+    PUT_DST(apply_binary<Op::name>(Value { acc }, S(4))); \
+    NEXT(5);                                              \
+    op_##name##AccB: /* dst, a, b */                      \
+    PUT_DST(apply_binary<Op::name>(S(3), Value { acc })); \
+    NEXT(5);
+    HASHOS_RUNTIME_ACCUMULATOR_OPS(ACCUMULATOR_BINARY)
+#undef ACCUMULATOR_BINARY
 
     // Two binary ops fused, the first's result feeding the second (dst, a, b, c):
     // NAME computes (a first b) second c, NAME##Swapped c second (a first b).
@@ -967,13 +999,13 @@ op_MemoryFill: { // destination, value, count
     op_##first##Then##second: {                                               \
         Value product;                                                        \
         put(product, apply_binary<Op::first>(S(3), S(4)));                    \
-        put(S(2), apply_binary<Op::second>(product, S(5)));                   \
+        PUT_DST(apply_binary<Op::second>(product, S(5)));                    \
         NEXT(6);                                                              \
     }                                                                         \
     op_##first##Then##second##Swapped: {                                      \
         Value product;                                                        \
         put(product, apply_binary<Op::first>(S(3), S(4)));                    \
-        put(S(2), apply_binary<Op::second>(S(5), product));                   \
+        PUT_DST(apply_binary<Op::second>(S(5), product));                    \
         NEXT(6);                                                              \
     }
     HASHOS_RUNTIME_FUSED_BINARIES(FUSED_BINARY)
@@ -1279,6 +1311,7 @@ done:
     return state;
 
 #undef AND_I32_ADD
+#undef PUT_DST
 #undef RELOAD_MEMORY
 #undef DISPATCH
 #undef NEXT

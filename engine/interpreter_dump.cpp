@@ -29,6 +29,7 @@ const char* op_name(Op op)
 #define HASHOS_NAME_AND_I32_ADD(name) #name "AndI32Add",
 #define HASHOS_NAME_JOIN_PAIR(first, second) #first "And" #second,
 #define HASHOS_NAME_JOIN_FIRST(first) HASHOS_RUNTIME_JOIN_SECONDS(HASHOS_NAME_JOIN_PAIR, first)
+#define HASHOS_NAME_ACCUMULATOR(name) #name "AccA", #name "AccB",
 #define HASHOS_NAME_LOAD_THEN(load, op) #load "Then" #op, #load "Then" #op "Swapped", #load "IndexedThen" #op, #load "IndexedThen" #op "Swapped",
         HASHOS_RUNTIME_INTERNAL_OPS(HASHOS_NAME)
         HASHOS_RUNTIME_CONDITIONAL_JUMPS(HASHOS_NAME_LOOP)
@@ -39,7 +40,9 @@ const char* op_name(Op op)
         HASHOS_RUNTIME_AND_I32_ADD(HASHOS_NAME_AND_I32_ADD)
         HASHOS_RUNTIME_JOIN_FIRSTS(HASHOS_NAME_JOIN_FIRST)
         HASHOS_RUNTIME_JOIN_PAIRS(HASHOS_NAME_JOIN_PAIR)
+        HASHOS_RUNTIME_ACCUMULATOR_OPS(HASHOS_NAME_ACCUMULATOR)
 #undef HASHOS_NAME_JOIN_FIRST
+#undef HASHOS_NAME_ACCUMULATOR
 #undef HASHOS_NAME_JOIN_PAIR
 #undef HASHOS_NAME_AND_I32_ADD
 #undef HASHOS_NAME_LOAD_THEN

@@ -132,6 +132,20 @@ namespace hashos::wasm::runtime {
     X(I32Store8AndI32Add, I64AddThenJumpIfI64LtULoop) X(I32Store8AndI32Add, I32AddThenJumpIfI32NeLoop) \
     X(F64StoreAndI32Add, F64MulThenF64Mul) X(I32StoreAndI32Add, I32MulThenI32Add)
 
+// The accumulator: every handler of a pure binary op, a fused binary pair, a load or a load fused
+// with a binary op also leaves its result in a machine register (engine/interpreter.cpp: acc),
+// besides its slot. Each row below has two twins, NAME##AccA and NAME##AccB (same operands),
+// which take their first or second operand from that register instead of the slot: the compiler
+// emits them (engine/compiler.cpp: use_accumulator) when the instruction right before, with no
+// label between, computed that operand, so a chain of dependent instructions passes its values
+// in a register rather than through a store and a load of the frame.
+#define HASHOS_RUNTIME_ACCUMULATOR_OPS(X)                                                          \
+    X(I32Add) X(I32Sub) X(I32Mul) X(I32And) X(I32Or) X(I32Xor) X(I32Shl) X(I32ShrS) X(I32ShrU)  \
+    X(I32Rotl) X(I32Rotr) X(I32Eq) X(I32Ne) X(I32LtS) X(I32LtU) X(I32GtS) X(I32GtU) X(I32LeS)   \
+    X(I32LeU) X(I32GeS) X(I32GeU) X(I64Add) X(I64Sub) X(I64Mul) X(I64And) X(I64Or) X(I64Xor)   \
+    X(I64Shl) X(I64ShrS) X(I64ShrU) X(I64Rotl) X(F32Add) X(F32Sub) X(F32Mul) X(F32Div)          \
+    X(F64Add) X(F64Sub) X(F64Mul) X(F64Div)
+
 #define HASHOS_RUNTIME_INTERNAL_OPS(X)                                        \
     X(Copy)           /* dst, src */                                          \
     X(Copy2)          /* dst, src, dst2, src2: two copies, in that order */   \
@@ -163,6 +177,7 @@ enum class Op : uint16_t {
 #define HASHOS_OP_ENUM_AND_I32_ADD(name) name##AndI32Add,
 #define HASHOS_OP_ENUM_JOIN_PAIR(first, second) first##And##second,
 #define HASHOS_OP_ENUM_JOIN_FIRST(first) HASHOS_RUNTIME_JOIN_SECONDS(HASHOS_OP_ENUM_JOIN_PAIR, first)
+#define HASHOS_OP_ENUM_ACCUMULATOR(name) name##AccA, name##AccB,
 #define HASHOS_OP_ENUM_LOAD_THEN(load, op) load##Then##op, load##Then##op##Swapped, load##IndexedThen##op, load##IndexedThen##op##Swapped,
     HASHOS_RUNTIME_INTERNAL_OPS(HASHOS_OP_ENUM)
     HASHOS_RUNTIME_CONDITIONAL_JUMPS(HASHOS_OP_ENUM_LOOP)
@@ -173,6 +188,8 @@ enum class Op : uint16_t {
     HASHOS_RUNTIME_AND_I32_ADD(HASHOS_OP_ENUM_AND_I32_ADD)
     HASHOS_RUNTIME_JOIN_FIRSTS(HASHOS_OP_ENUM_JOIN_FIRST)
     HASHOS_RUNTIME_JOIN_PAIRS(HASHOS_OP_ENUM_JOIN_PAIR)
+    HASHOS_RUNTIME_ACCUMULATOR_OPS(HASHOS_OP_ENUM_ACCUMULATOR)
+#undef HASHOS_OP_ENUM_ACCUMULATOR
 #undef HASHOS_OP_ENUM_JOIN_FIRST
 #undef HASHOS_OP_ENUM_JOIN_PAIR
 #undef HASHOS_OP_ENUM_AND_I32_ADD

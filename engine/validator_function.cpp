@@ -103,12 +103,22 @@ public:
         , m_module(*context.module)
         , m_body(body)
         , m_type(context.function_type(function_index))
-        , m_values(scratch.values)
-        , m_controls(scratch.controls)
+        , m_scratch(scratch)
     {
+        // The stacks are the validator's own members while it runs (one indirection less on
+        // every push and pop), borrowed from the caller's scratch and handed back at the end.
+        m_values.swap(scratch.values);
+        m_controls.swap(scratch.controls);
         m_values.clear();
         m_controls.clear();
     }
+    ~FunctionValidator()
+    {
+        m_values.swap(m_scratch.values);
+        m_controls.swap(m_scratch.controls);
+    }
+    FunctionValidator(const FunctionValidator&) = delete;
+    FunctionValidator& operator=(const FunctionValidator&) = delete;
 
     Result<uint32_t> run();
 
@@ -260,9 +270,10 @@ private:
     const FuncType& m_type;
 
     // Both stacks live on the heap, so deep nesting in a hostile module costs memory, not C++ stack;
-    // they are the caller's, reused from function to function.
-    std::vector<ValType>& m_values;
-    std::vector<ControlFrame>& m_controls;
+    // their buffers are reused from function to function (Scratch).
+    Scratch& m_scratch;
+    std::vector<ValType> m_values;
+    std::vector<ControlFrame> m_controls;
     size_t m_max_height = 0;
     uint32_t m_br_table_count = 0;
 };
@@ -292,12 +303,16 @@ Result<uint32_t> FunctionValidator::run()
             && (!signature.memory
                 || (m_context.memory_count > 0 && instruction.memory.align < 32
                     && (uint64_t(1) << instruction.memory.align) <= signature.width))) {
-            ValType* top = m_values.data() + m_values.size() - signature.pop_count;
-            bool match = true;
-            for (unsigned k = 0; k < signature.pop_count; ++k)
-                match &= top[k] == signature.pops[k];
+            const ValType* top = m_values.data() + m_values.size() - signature.pop_count;
+            bool match;
+            switch (signature.pop_count) {
+            case 0: match = true; break;
+            case 1: match = top[0] == signature.pops[0]; break;
+            case 2: match = top[0] == signature.pops[0] && top[1] == signature.pops[1]; break;
+            default: match = top[0] == signature.pops[0] && top[1] == signature.pops[1] && top[2] == signature.pops[2]; break;
+            }
             if (match) {
-                m_values.resize(m_values.size() - signature.pop_count);
+                m_values.erase(m_values.end() - signature.pop_count, m_values.end());
                 if (signature.push_count)
                     push(signature.push);
                 continue;

@@ -40,6 +40,7 @@ public:
     template<typename T>
     void write(uint32_t offset, T value) const { std::memcpy(m_bytes.data() + offset, &value, sizeof(T)); }
     const uint8_t* data() const { return m_bytes.data(); }
+    std::span<const uint8_t> bytes() const { return m_bytes; }
 
 private:
     friend class GuestMemory;

@@ -26,6 +26,16 @@ public:
     // `message` is left as it was, for the caller to park or answer with an error.
     virtual Delivery deliver(Message&& message) = 0;
 
+    // The same for a message whose body is still in the sender's memory (emit_message's; the
+    // message's own body is empty): a handler that can put it straight where it goes copies it
+    // once. On anything but Accepted, `message.body` holds the body afterwards, for the caller
+    // to park. The default copies it into the message and calls deliver().
+    virtual Delivery deliver_borrowed(Message&& message, std::span<const uint8_t> body)
+    {
+        message.body.assign(body.begin(), body.end());
+        return deliver(std::move(message));
+    }
+
     // The sender withdrew `id`: if it is still queued, drop it; if it is being handled, its
     // answer will be dropped anyway.
     virtual void cancel(MessageId id) {}

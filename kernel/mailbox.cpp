@@ -1,5 +1,8 @@
 #include "kernel/mailbox.h"
 
+#include "kernel/event_writer.h"
+#include "kernel/thread.h"
+
 #include <algorithm>
 
 namespace hashos::kernel {
@@ -42,7 +45,7 @@ bool Mailbox::add_pending(MessageId id, const InterfaceHash& interface)
     std::lock_guard lock(m_lock);
     if (m_closed || m_pending.size() >= m_pending_limit)
         return false;
-    m_pending.emplace(id, Pending { interface, {}, false });
+    m_pending.insert(id, Pending { interface, {}, false });
     return true;
 }
 
@@ -58,24 +61,24 @@ void Mailbox::delivered(MessageId pending, const std::weak_ptr<Handler>& handler
     }
     if (pending.is_null())
         return;
-    if (auto it = m_pending.find(pending); it != m_pending.end())
-        it->second.handler = handler;
+    if (Pending* entry = m_pending.find(pending))
+        entry->handler = handler;
 }
 
 std::optional<std::weak_ptr<Handler>> Mailbox::cancel(MessageId id)
 {
     std::lock_guard lock(m_lock);
-    auto it = m_pending.find(id);
-    if (it == m_pending.end())
+    Pending* pending = m_pending.find(id);
+    if (!pending)
         return std::nullopt;
-    auto handler = std::move(it->second.handler);
-    if (it->second.answered) {
+    auto handler = std::move(pending->handler);
+    if (pending->answered) {
         std::erase_if(m_queue, [&](const Event& event) {
             return event.kind != abi::EventKind::Message && event.kind != abi::EventKind::SenderExited
                 && event.message.id == id;
         });
     }
-    m_pending.erase(it);
+    m_pending.erase(id);
     // A thread waiting for exactly this id must learn that it is gone (UnknownMessage).
     for (auto waiter = m_waiters.begin(); waiter != m_waiters.end();) {
         auto filter = waiter->filter.ids();
@@ -93,17 +96,41 @@ std::optional<std::weak_ptr<Handler>> Mailbox::cancel(MessageId id)
 void Mailbox::receive_answer(MessageId id, const InterfaceHash& interface, Answer answer)
 {
     std::lock_guard lock(m_lock);
-    auto it = m_pending.find(id);
+    receive_answer_locked(id, interface, answer.kind, {}, &answer.body);
+}
+
+void Mailbox::receive_answer_borrowed(MessageId id, const InterfaceHash& interface, AnswerKind kind, std::span<const uint8_t> body)
+{
+    std::lock_guard lock(m_lock);
+    receive_answer_locked(id, interface, kind, body, nullptr);
+}
+
+void Mailbox::receive_answer_locked(MessageId id, const InterfaceHash& interface, AnswerKind kind,
+    std::span<const uint8_t> borrowed, std::vector<uint8_t>* owned)
+{
+    Pending* pending = m_pending.find(id);
     // Not pending: cancelled, already answered (a handler cannot answer twice: it no longer holds
     // the id), or this process has exited. The ABI says such answers are dropped.
-    if (m_closed || it == m_pending.end() || it->second.answered)
+    if (m_closed || !pending || pending->answered)
         return;
-    it->second.answered = true;
+    const auto event_kind = kind == AnswerKind::Ok ? abi::EventKind::Answer : abi::EventKind::ErrorAnswer;
+    std::span<const uint8_t> body = owned ? std::span<const uint8_t>(*owned) : borrowed;
+    auto waiter = direct_waiter_locked(event_kind, id, uint64_t(abi::k_event_header_size) + body.size());
+    if (waiter != m_waiters.end()) {
+        write_event(*waiter->out, { event_kind, false, uint32_t(body.size()), id, SenderId(), &interface }, body);
+        m_pending.erase(id); // taken, as take() would
+        complete_direct_locked(waiter, abi::k_event_header_size + uint32_t(body.size()));
+        return;
+    }
+    pending->answered = true;
     Event event;
-    event.kind = answer.kind == AnswerKind::Ok ? abi::EventKind::Answer : abi::EventKind::ErrorAnswer;
+    event.kind = event_kind;
     event.message.id = id;
     event.message.interface = interface;
-    event.message.body = std::move(answer.body);
+    if (owned)
+        event.message.body = std::move(*owned);
+    else
+        event.message.body.assign(borrowed.begin(), borrowed.end());
     push_locked(std::move(event));
 }
 
@@ -119,13 +146,77 @@ void Mailbox::delivered_to(std::weak_ptr<Handler> handler)
 Mailbox::Offer Mailbox::offer(Message&& message)
 {
     std::lock_guard lock(m_lock);
+    return offer_locked(std::move(message), message.body);
+}
+
+Mailbox::Offer Mailbox::offer_borrowed(Message&& message, std::span<const uint8_t> body)
+{
+    std::unique_lock lock(m_lock);
+    Offer offer = offer_locked(std::move(message), body);
+    lock.unlock();
+    if (offer != Offer::Accepted)
+        message.body.assign(body.begin(), body.end());
+    return offer;
+}
+
+// `body` is the message's own body or the borrowed one; the message moves only when Accepted.
+Mailbox::Offer Mailbox::offer_locked(Message&& message, std::span<const uint8_t> body)
+{
     if (m_closed)
         return Offer::Closed;
     if (m_queued_messages >= m_queue_limit)
         return Offer::QueueFull;
+    auto waiter = direct_waiter_locked(abi::EventKind::Message, message.id, uint64_t(abi::k_event_header_size) + body.size());
+    if (waiter != m_waiters.end()) {
+        EventHeader header { abi::EventKind::Message, message.answer_wanted == AnswerWanted::Yes, uint32_t(body.size()),
+            message.id, message.sender, &message.interface };
+        write_event(*waiter->out, header, body);
+        took_message_locked(message.id, message.interface, message.sender, message.answer_wanted, message.reply_to);
+        complete_direct_locked(waiter, abi::k_event_header_size + uint32_t(body.size()));
+        return Offer::Accepted;
+    }
+    if (message.body.data() != body.data())
+        message.body.assign(body.begin(), body.end());
     ++m_queued_messages;
     push_locked(Event { abi::EventKind::Message, std::move(message) });
     return Offer::Accepted;
+}
+
+std::vector<Mailbox::Waiter>::iterator Mailbox::direct_waiter_locked(abi::EventKind kind, MessageId id, uint64_t header_and_body)
+{
+    // The first waiter the event matches is the one it goes to (wake_waiters_for_locked); it had
+    // nothing to take when it registered, so nothing queued comes before this event.
+    auto waiter = std::find_if(m_waiters.begin(), m_waiters.end(),
+        [&](const Waiter& candidate) { return matches(kind, id, candidate.filter.ids()); });
+    if (waiter == m_waiters.end() || !waiter->out || header_and_body > waiter->out->size())
+        return m_waiters.end();
+    return waiter;
+}
+
+void Mailbox::complete_direct_locked(std::vector<Waiter>::iterator waiter, uint32_t event_size)
+{
+    Thread& thread = *waiter->thread;
+    m_waiters.erase(waiter);
+    thread.set_delivered(int32_t(event_size));
+    m_wake(thread);
+}
+
+void Mailbox::took_message_locked(MessageId id, const InterfaceHash& interface, SenderId sender, AnswerWanted answer_wanted,
+    const std::weak_ptr<AnswerSink>& reply_to)
+{
+    if (sender != m_last_seen_sender) {
+        m_seen_senders.insert(sender);
+        m_last_seen_sender = sender;
+    }
+    if (answer_wanted == AnswerWanted::Yes) {
+        Message route;
+        route.id = id;
+        route.interface = interface;
+        route.sender = sender;
+        route.answer_wanted = AnswerWanted::Yes;
+        route.reply_to = reply_to;
+        m_held.insert(id, std::move(route));
+    }
 }
 
 void Mailbox::drop_queued(MessageId id)
@@ -162,11 +253,9 @@ void Mailbox::sender_exited(SenderId sender)
 std::optional<Message> Mailbox::take_held(MessageId id)
 {
     std::lock_guard lock(m_lock);
-    auto it = m_held.find(id);
-    if (it == m_held.end())
+    Message route;
+    if (!m_held.erase(id, &route))
         return std::nullopt;
-    Message route = std::move(it->second);
-    m_held.erase(it);
     return route;
 }
 
@@ -183,27 +272,25 @@ std::pair<std::vector<Message>, std::vector<Message>> Mailbox::withdraw(const In
             queued.push_back(std::move(event.message));
     }
     m_queued_messages -= uint32_t(std::erase_if(m_queue, of_interface));
-    for (auto it = m_held.begin(); it != m_held.end();) {
-        if (it->second.interface == interface) {
-            held.push_back(std::move(it->second));
-            it = m_held.erase(it);
-        } else {
-            ++it;
-        }
-    }
+    m_held.erase_if([&](MessageId, Message& route) {
+        if (route.interface != interface)
+            return false;
+        held.push_back(std::move(route));
+        return true;
+    });
     return { std::move(queued), std::move(held) };
 }
 
-bool Mailbox::matches(const Event& event, std::span<const MessageId> filter)
+bool Mailbox::matches(abi::EventKind kind, MessageId id, std::span<const MessageId> filter)
 {
     if (filter.empty())
         return true;
-    if (event.kind != abi::EventKind::Answer && event.kind != abi::EventKind::ErrorAnswer)
+    if (kind != abi::EventKind::Answer && kind != abi::EventKind::ErrorAnswer)
         return false;
-    return std::find(filter.begin(), filter.end(), event.message.id) != filter.end();
+    return std::find(filter.begin(), filter.end(), id) != filter.end();
 }
 
-TakeResult Mailbox::take(std::span<const MessageId> filter, uint32_t capacity, Wait wait, Thread* waiter)
+TakeResult Mailbox::take(std::span<const MessageId> filter, uint32_t capacity, Wait wait, Thread* waiter, const GuestSpan* out)
 {
     std::lock_guard lock(m_lock);
     TakeResult result;
@@ -217,8 +304,11 @@ TakeResult Mailbox::take(std::span<const MessageId> filter, uint32_t capacity, W
     }
     auto it = std::find_if(m_queue.begin(), m_queue.end(), [&](const Event& event) { return matches(event, filter); });
     if (it == m_queue.end()) {
-        if (wait == Wait::Yes && waiter)
-            m_waiters.push_back({ waiter, WaitFilter(filter) });
+        if (wait == Wait::Yes && waiter) {
+            m_waiters.push_back({ waiter, WaitFilter(filter), std::nullopt });
+            if (out)
+                m_waiters.back().out = *out;
+        }
         return result;
     }
     result.body_size = uint32_t(it->message.body.size());
@@ -241,19 +331,7 @@ TakeResult Mailbox::take(std::span<const MessageId> filter, uint32_t capacity, W
     switch (result.event.kind) {
     case abi::EventKind::Message:
         --m_queued_messages;
-        if (message.sender != m_last_seen_sender) {
-            m_seen_senders.insert(message.sender);
-            m_last_seen_sender = message.sender;
-        }
-        if (message.answer_wanted == AnswerWanted::Yes) {
-            Message route;
-            route.id = message.id;
-            route.interface = message.interface;
-            route.sender = message.sender;
-            route.answer_wanted = AnswerWanted::Yes;
-            route.reply_to = message.reply_to;
-            m_held.emplace(message.id, std::move(route));
-        }
+        took_message_locked(message.id, message.interface, message.sender, message.answer_wanted, message.reply_to);
         break;
     case abi::EventKind::Answer:
     case abi::EventKind::ErrorAnswer:
@@ -299,12 +377,15 @@ Mailbox::Closed Mailbox::close()
         if (event.kind == abi::EventKind::Message && event.message.answer_wanted == AnswerWanted::Yes)
             closed.unanswered.push_back(std::move(event.message));
     }
-    for (auto& [id, route] : m_held)
+    m_held.erase_if([&](MessageId, Message& route) {
         closed.unanswered.push_back(std::move(route));
-    for (auto& [id, pending] : m_pending) {
+        return false;
+    });
+    m_pending.erase_if([&](MessageId id, Pending& pending) {
         if (!pending.answered)
             closed.pending.emplace_back(id, std::move(pending.handler));
-    }
+        return false;
+    });
     closed.served_by.assign(m_served_by.begin(), m_served_by.end());
     m_queue.clear();
     m_queued_messages = 0;

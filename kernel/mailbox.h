@@ -6,13 +6,23 @@
 // - the wasm threads blocked in next_message, woken when an event they wait for arrives.
 // docs/abi.md's rules on message ids, filters and lifetimes are all checked here.
 //
+// Fast path (DESIGN.md, STYLE.md: seL4's): a thread blocked in next_message registers where its
+// event goes; a message or answer that arrives for it is written there at once, by the thread
+// that delivers it (one copy, from the sender's memory to the receiver's, with no queue and no
+// allocation), and the thread is woken with its syscall's result set (Thread::set_delivered).
+// Everything else goes through the queue.
+//
 // Threads: every method locks the mailbox and may be called from any thread. The wake callback
 // runs with the mailbox locked, so it must not call back into the mailbox (the scheduler's wake
-// only queues the thread). After close() every call is a harmless no-op.
+// only queues the thread). After close() every call is a harmless no-op. A waiting thread's
+// buffer is written only under the lock while the mailbox is open, so while its process lives.
 #pragma once
 
 #include "kernel/abi.h"
+#include "kernel/guest_memory.h"
+#include "kernel/id_map.h"
 #include "kernel/messages.h"
+#include "kernel/spin_lock.h"
 
 #include <array>
 #include <deque>
@@ -68,6 +78,7 @@ public:
 
     // AnswerSink
     void receive_answer(MessageId id, const InterfaceHash& interface, Answer answer) override;
+    void receive_answer_borrowed(MessageId id, const InterfaceHash& interface, AnswerKind kind, std::span<const uint8_t> body) override;
     void delivered_to(std::weak_ptr<Handler> handler) override;
 
     // --- As a handler ----------------------------------------------------------------------------
@@ -75,6 +86,9 @@ public:
     // when it is Accepted.
     enum class Offer : uint8_t { Accepted, QueueFull, Closed };
     Offer offer(Message&& message);
+    // The same with the body still in the sender's memory (Handler::deliver_borrowed): on
+    // anything but Accepted, `message.body` holds a copy of it.
+    Offer offer_borrowed(Message&& message, std::span<const uint8_t> body);
     // Drops a queued message the sender cancelled.
     void drop_queued(MessageId id);
     // A sender this process served has exited: queue SENDER_EXITED (once) and drop its messages.
@@ -88,8 +102,11 @@ public:
     // --- next_message ----------------------------------------------------------------------------
     // Takes the oldest event matching `filter` (empty: any) if it fits `capacity` bytes (header
     // included). With Wait::Yes and nothing to take, `waiter` is registered and woken (once)
-    // when a matching event may have arrived; it then calls take() again.
-    TakeResult take(std::span<const MessageId> filter, uint32_t capacity, Wait wait, Thread* waiter);
+    // when a matching event may have arrived; it then calls take() again. With `out` (the
+    // buffer of a thread in next_message, `capacity` bytes), a matching event that fits may
+    // instead be written there directly: the thread is then woken with Thread::delivered() set.
+    TakeResult take(std::span<const MessageId> filter, uint32_t capacity, Wait wait, Thread* waiter,
+        const GuestSpan* out = nullptr);
     // Forgets a waiter (its thread is going away).
     void remove_waiter(Thread& waiter);
 
@@ -127,11 +144,24 @@ private:
     struct Waiter {
         Thread* thread;
         WaitFilter filter;
+        std::optional<GuestSpan> out; // where a next_message event may be written directly
     };
 
     void push_locked(Event event);
-    static bool matches(const Event& event, std::span<const MessageId> filter);
+    static bool matches(abi::EventKind kind, MessageId id, std::span<const MessageId> filter);
+    static bool matches(const Event& event, std::span<const MessageId> filter) { return matches(event.kind, event.message.id, filter); }
     void wake_waiters_for_locked(const Event& event);
+    // The fast path: the first waiter that `kind`/`id` matches, if it waits with a buffer that
+    // `header_and_body` bytes fit; null otherwise (the event then goes through the queue).
+    std::vector<Waiter>::iterator direct_waiter_locked(abi::EventKind kind, MessageId id, uint64_t header_and_body);
+    // Completes `waiter`'s next_message with the event just written into its buffer.
+    void complete_direct_locked(std::vector<Waiter>::iterator waiter, uint32_t event_size);
+    // What taking a MESSAGE event changes: its sender is seen, and it is held if it wants an answer.
+    void took_message_locked(MessageId id, const InterfaceHash& interface, SenderId sender, AnswerWanted answer_wanted,
+        const std::weak_ptr<AnswerSink>& reply_to);
+    Offer offer_locked(Message&& message, std::span<const uint8_t> borrowed);
+    void receive_answer_locked(MessageId id, const InterfaceHash& interface, AnswerKind kind, std::span<const uint8_t> borrowed,
+        std::vector<uint8_t>* owned);
 
     mutable std::mutex m_lock;
     const uint32_t m_pending_limit;
@@ -140,8 +170,8 @@ private:
     bool m_closed = false;
     std::deque<Event> m_queue;
     uint32_t m_queued_messages = 0; // MESSAGE events in m_queue
-    std::unordered_map<MessageId, Pending> m_pending;
-    std::unordered_map<MessageId, Message> m_held; // body emptied: only the route is kept
+    IdMap<Pending> m_pending;
+    IdMap<Message> m_held; // body emptied: only the route is kept
     std::unordered_set<SenderId> m_seen_senders;
     std::optional<SenderId> m_last_seen_sender; // in m_seen_senders: a handler's next message is likely from it again
     std::set<std::weak_ptr<Handler>, std::owner_less<>> m_served_by;

@@ -42,4 +42,12 @@ void answer_message(const Message& message, Answer answer)
         sink->receive_answer(message.id, message.interface, std::move(answer));
 }
 
+void answer_message(const Message& message, AnswerKind kind, std::span<const uint8_t> body)
+{
+    if (message.answer_wanted == AnswerWanted::No)
+        return;
+    if (auto sink = message.reply_to.lock())
+        sink->receive_answer_borrowed(message.id, message.interface, kind, body);
+}
+
 } // namespace hashos::kernel

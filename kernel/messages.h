@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +50,13 @@ public:
     // The answer to message `id`. Called from any thread, with no kernel lock held, at most once
     // per id; a sink that no longer waits for `id` (cancelled, exited) drops it.
     virtual void receive_answer(MessageId id, const InterfaceHash& interface, Answer answer) = 0;
+    // The same, with a body the sink copies (emit_answer's: still in the handler's memory), so
+    // that a sink able to put it straight where it goes copies it once. The default makes an
+    // Answer of it.
+    virtual void receive_answer_borrowed(MessageId id, const InterfaceHash& interface, AnswerKind kind, std::span<const uint8_t> body)
+    {
+        receive_answer(id, interface, Answer { kind, { body.begin(), body.end() } });
+    }
     // `handler` accepted a message from this sink's owner; it is told when the owner exits.
     virtual void delivered_to(std::weak_ptr<Handler> handler) {}
 };
@@ -65,5 +73,7 @@ struct Message {
 
 // Sends `answer` to the sender of `message` if it wants one and still exists. Any thread.
 void answer_message(const Message& message, Answer answer);
+// The same with a borrowed body (AnswerSink::receive_answer_borrowed).
+void answer_message(const Message& message, AnswerKind kind, std::span<const uint8_t> body);
 
 } // namespace hashos::kernel

@@ -17,6 +17,7 @@
 #include "kernel/mailbox.h"
 #include "kernel/permissions.h"
 #include "kernel/process_handler.h"
+#include "kernel/spin_lock.h"
 #include "kernel/thread.h"
 
 #include <atomic>

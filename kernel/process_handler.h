@@ -31,6 +31,18 @@ public:
         }
         return Delivery::Gone;
     }
+    Delivery deliver_borrowed(Message&& message, std::span<const uint8_t> body) override
+    {
+        switch (m_mailbox->offer_borrowed(std::move(message), body)) {
+        case Mailbox::Offer::Accepted:
+            return Delivery::Accepted;
+        case Mailbox::Offer::QueueFull:
+            return Delivery::QueueFull;
+        case Mailbox::Offer::Closed:
+            break;
+        }
+        return Delivery::Gone;
+    }
     void cancel(MessageId id) override { m_mailbox->drop_queued(id); }
     void sender_exited(SenderId sender) override { m_mailbox->sender_exited(sender); }
     Withdrawn withdraw(const InterfaceHash& interface) override

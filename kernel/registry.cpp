@@ -110,7 +110,14 @@ std::shared_ptr<Handler> Registry::find(const InterfaceHash& interface) const
     return it == m_entries.end() ? nullptr : it->second.handler;
 }
 
-RouteResult Registry::route(Message message, WaitForHandler wait)
+RouteResult Registry::route(Message message, WaitForHandler wait) { return route_with(std::move(message), nullptr, wait); }
+
+RouteResult Registry::route_borrowed(Message message, std::span<const uint8_t> body, WaitForHandler wait)
+{
+    return route_with(std::move(message), &body, wait);
+}
+
+RouteResult Registry::route_with(Message message, const std::span<const uint8_t>* borrowed, WaitForHandler wait)
 {
     std::shared_ptr<Handler> handler;
     {
@@ -124,12 +131,16 @@ RouteResult Registry::route(Message message, WaitForHandler wait)
             Entry& entry = it != m_entries.end() ? it->second : m_entries[message.interface];
             if (entry.parked.size() >= k_max_parked)
                 return { Routed::QueueFull, {} };
+            if (borrowed)
+                message.body.assign(borrowed->begin(), borrowed->end());
             entry.parked.push_back(std::move(message));
             return { Routed::Parked, {} };
         }
         handler = it->second.handler;
     }
-    switch (handler->deliver(std::move(message))) {
+    // On failure either leaves the body in `message`, for parking below.
+    Delivery delivery = borrowed ? handler->deliver_borrowed(std::move(message), *borrowed) : handler->deliver(std::move(message));
+    switch (delivery) {
     case Delivery::Accepted:
         return { Routed::Delivered, handler };
     case Delivery::QueueFull:

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "kernel/handler.h"
+#include "kernel/spin_lock.h"
 
 #include <deque>
 #include <memory>
@@ -59,6 +60,9 @@ public:
     // On Delivered the caller tells the sender's sink (AnswerSink::delivered_to); messages
     // delivered later, from the waiting list, are told by the registry.
     RouteResult route(Message message, WaitForHandler wait);
+    // The same for a message whose body is still in the sender's memory (its own body empty):
+    // the handler copies it once (Handler::deliver_borrowed); a parked message keeps a copy.
+    RouteResult route_borrowed(Message message, std::span<const uint8_t> body, WaitForHandler wait);
 
     // Drops the waiting messages of a sender that exited.
     void drop_parked_from(SenderId sender);
@@ -78,6 +82,8 @@ private:
         bool flushing = false;
     };
     void flush(const InterfaceHash& interface);
+    // route() and route_borrowed(): `borrowed` null when the message owns its body.
+    RouteResult route_with(Message message, const std::span<const uint8_t>* borrowed, WaitForHandler wait);
 
     mutable std::mutex m_lock;
     std::unordered_map<InterfaceHash, Entry> m_entries;

@@ -1,6 +1,7 @@
 #include "kernel/syscalls.h"
 
 #include "kernel/abi.h"
+#include "kernel/event_writer.h"
 #include "kernel/guest_memory.h"
 #include "kernel/process.h"
 #include "kernel/services.h"
@@ -32,12 +33,15 @@ HostOutcome finish(HostCall& call, int32_t result)
 // Hands `message` to its interface's handler, after the permission check. Used at once by
 // emit_message and later, from any thread, when the user answers a permission question.
 // Failures of a message that wants an answer become error answers (docs/abi.md).
-int32_t route(Services& services, const std::shared_ptr<Mailbox>& sender, Message message, WaitForHandler wait)
+// `borrowed`: the body, still in the sender's memory, when the message does not own it.
+int32_t route(Services& services, const std::shared_ptr<Mailbox>& sender, Message message, WaitForHandler wait,
+    const std::span<const uint8_t>* borrowed = nullptr)
 {
     const MessageId id = message.id;
     const InterfaceHash interface = message.interface;
     const bool wants_answer = message.answer_wanted == AnswerWanted::Yes;
-    RouteResult result = services.registry.route(std::move(message), wait);
+    RouteResult result = borrowed ? services.registry.route_borrowed(std::move(message), *borrowed, wait)
+                                  : services.registry.route(std::move(message), wait);
     switch (result.routed) {
     case Routed::Delivered:
         if (sender)
@@ -81,7 +85,7 @@ HostOutcome emit_message(Process& process, HostCall& call)
         return finish(call, code(SyscallError::BadPointer));
 
     MessageId id;
-    int32_t result = send(process, InterfaceHash::from(interface_span->data()), body_span->copy_in(),
+    int32_t result = send_borrowed(process, InterfaceHash::from(interface_span->data()), body_span->bytes(),
         wants_answer ? AnswerWanted::Yes : AnswerWanted::No, wait, id);
     if (wants_answer && !id.is_null())
         out_id_span->write<uint64_t>(0, id.value());
@@ -108,36 +112,32 @@ HostOutcome emit_answer(Process& process, HostCall& call)
     if (!route)
         return finish(call, code(SyscallError::UnknownMessage));
     AnswerKind kind = (flags & abi::k_answer_error) ? AnswerKind::Error : AnswerKind::Ok;
-    answer_message(*route, Answer { kind, body_span->copy_in() });
+    // Borrowed: copied once, into the sender's buffer if it waits for it, else into its queue.
+    answer_message(*route, kind, body_span->bytes());
     return finish(call, k_ok);
 }
 
 // --- next_message --------------------------------------------------------------------------------
 
-// Writes an event header (and the body, if `with_body`) at the start of `out`.
+// Writes an event's header (and its body, if `with_body`) at the start of `out`.
 void write_event(const GuestSpan& out, const Event& event, uint32_t body_size, bool with_body)
 {
-    std::array<uint8_t, abi::k_event_header_size> header {};
-    header[abi::event_offset::kind] = uint8_t(event.kind);
-    header[abi::event_offset::flags] = event.message.answer_wanted == AnswerWanted::Yes && event.kind == abi::EventKind::Message
-        ? abi::k_event_answer_wanted
-        : 0;
-    std::memcpy(&header[abi::event_offset::body_len], &body_size, sizeof(uint32_t));
-    uint64_t id = event.kind == abi::EventKind::SenderExited ? 0 : event.message.id.value();
-    std::memcpy(&header[abi::event_offset::message_id], &id, sizeof(uint64_t));
-    uint64_t sender = event.message.sender.value();
-    std::memcpy(&header[abi::event_offset::sender], &sender, sizeof(uint64_t));
-    std::memcpy(&header[abi::event_offset::interface], event.message.interface.bytes().data(), InterfaceHash::size);
-    out.copy_out(0, header);
-    if (with_body)
-        out.copy_out(abi::event_offset::body, event.message.body);
+    EventHeader header;
+    header.kind = event.kind;
+    header.answer_wanted = event.message.answer_wanted == AnswerWanted::Yes && event.kind == abi::EventKind::Message;
+    header.body_size = body_size;
+    header.id = event.kind == abi::EventKind::SenderExited ? MessageId() : event.message.id;
+    header.sender = event.message.sender;
+    header.interface = &event.message.interface;
+    kernel::write_event(out, header, with_body ? std::span<const uint8_t>(event.message.body) : std::span<const uint8_t>());
 }
 
 // Takes an event for `thread` into `out`; returns the syscall's result, or nullopt when the
 // thread should wait (it is then registered with the mailbox).
 std::optional<int32_t> take_event(Thread& thread, std::span<const MessageId> filter, const GuestSpan& out, Wait wait)
 {
-    TakeResult taken = thread.process().mailbox().take(filter, out.size(), wait, &thread);
+    // Blocking, the thread leaves its buffer with the mailbox, for the fast path.
+    TakeResult taken = thread.process().mailbox().take(filter, out.size(), wait, &thread, &out);
     switch (taken.status) {
     case Taken::Event:
         write_event(out, taken.event, taken.body_size, true);
@@ -228,8 +228,12 @@ const std::array<Syscall, 5>& table()
 
 } // namespace
 
-int32_t send(Process& process, const InterfaceHash& interface, std::vector<uint8_t> body, AnswerWanted answer_wanted,
-    WaitForHandler wait, MessageId& out_id)
+namespace {
+
+// send() and send_borrowed(): `borrowed` is the body when it still lies in the sender's memory;
+// otherwise `owned` is (moved from only once the message exists).
+int32_t send_message(Process& process, const InterfaceHash& interface, std::vector<uint8_t>* owned,
+    std::span<const uint8_t> borrowed, AnswerWanted answer_wanted, WaitForHandler wait, MessageId& out_id)
 {
     const bool wants_answer = answer_wanted == AnswerWanted::Yes;
     Services& services = process.services();
@@ -243,13 +247,17 @@ int32_t send(Process& process, const InterfaceHash& interface, std::vector<uint8
         return code(SyscallError::Limit);
 
     // Perform. From here the message exists: its id is the program's to wait for or cancel.
-    message.body = std::move(body);
+    if (owned)
+        message.body = std::move(*owned);
     if (wants_answer)
         out_id = message.id;
-    switch (process.permission_cache().check(services.permissions, process.program(), message.interface)) {
+    Decision decision = process.permission_cache().check(services.permissions, process.program(), message.interface);
+    if (decision != Decision::Allow && !owned)
+        message.body.assign(borrowed.begin(), borrowed.end());
+    switch (decision) {
     case Decision::Allow: {
         const MessageId id = message.id;
-        int32_t result = route(services, process.shared_mailbox(), std::move(message), wait);
+        int32_t result = route(services, process.shared_mailbox(), std::move(message), wait, owned ? nullptr : &borrowed);
         // A full queue is a syscall error: the message never existed, nor does its id.
         if (result == code(SyscallError::QueueFull) && wants_answer)
             process.mailbox().cancel(id);
@@ -282,6 +290,20 @@ int32_t send(Process& process, const InterfaceHash& interface, std::vector<uint8
     return k_ok;
 }
 
+} // namespace
+
+int32_t send(Process& process, const InterfaceHash& interface, std::vector<uint8_t> body, AnswerWanted answer_wanted,
+    WaitForHandler wait, MessageId& out_id)
+{
+    return send_message(process, interface, &body, {}, answer_wanted, wait, out_id);
+}
+
+int32_t send_borrowed(Process& process, const InterfaceHash& interface, std::span<const uint8_t> body,
+    AnswerWanted answer_wanted, WaitForHandler wait, MessageId& out_id)
+{
+    return send_message(process, interface, nullptr, body, answer_wanted, wait, out_id);
+}
+
 int32_t cancel(Process& process, MessageId id)
 {
     auto handler = process.mailbox().cancel(id);
@@ -308,6 +330,11 @@ Result<wasm::Function*> make_import(Process& process, std::string_view name, con
 
 bool retry_next_message(Thread& thread)
 {
+    // The fast path wrote the event already (kernel/mailbox.h).
+    if (auto delivered = thread.take_delivered()) {
+        thread.resume(*delivered);
+        return true;
+    }
     const Thread::NextMessageWait& wait = thread.wait();
     // Checked when the call was made; a memory never shrinks, so it still holds.
     auto out = GuestMemory(&thread.process().instance()).span(wait.out_pointer, wait.out_capacity);

@@ -30,6 +30,10 @@ Result<wasm::Function*> make_import(Process& process, std::string_view name, con
 // is set when the message exists and wants an answer (then exactly one answer will come).
 int32_t send(Process& process, const InterfaceHash& interface, std::vector<uint8_t> body, AnswerWanted answer_wanted,
     WaitForHandler wait, MessageId& out_id);
+// The same with the body still in the sender's memory (emit_message's): it is copied only once
+// the checks pass, and then once only when its handler is waiting for it.
+int32_t send_borrowed(Process& process, const InterfaceHash& interface, std::span<const uint8_t> body,
+    AnswerWanted answer_wanted, WaitForHandler wait, MessageId& out_id);
 
 // cancel_message's operation: withdraws a pending message of `process`. 0 or
 // HASHOS_E_UNKNOWN_MESSAGE.

@@ -77,6 +77,12 @@ public:
     AnswerWait& answer_wait() { return m_answer_wait; }
     // Completes the suspended host call with `result` (the syscall's return value).
     void resume(int32_t result);
+    // next_message's fast path (kernel/mailbox.h): the event was written straight into this
+    // thread's buffer while it was blocked, by the thread that delivered it, under the mailbox's
+    // lock; this is the syscall's result. Read once, by the worker that then runs the thread
+    // (the scheduler's wake orders the two).
+    void set_delivered(int32_t result) { m_delivered = result; }
+    std::optional<int32_t> take_delivered() { return std::exchange(m_delivered, std::nullopt); }
 
     // docs/threads.md: the thread's number in its process (1: the main thread), for messages
     // and the thread interface.
@@ -113,6 +119,7 @@ private:
     uint32_t m_id = 1;
     std::optional<int32_t> m_wait_result;
     std::optional<Call> m_then_call;
+    std::optional<int32_t> m_delivered;
 };
 
 } // namespace hashos::kernel

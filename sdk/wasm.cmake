@@ -6,8 +6,9 @@
 #       builds DIR/NAME.wasm (default: the current binary directory) from C and C++ sources,
 #       with the .pb.c files of each hashos_interface_bindings() target in BINDINGS, linked with
 #       libhashos.a; the custom target NAME_wasm builds it (part of ALL). THREADS: a program that
-#       starts threads (docs/threads.md): compiled with atomics, linked with a shared memory that
-#       it imports (so each thread's instance shares it) and data segments initialised once.
+#       starts threads (docs/threads.md): compiled with atomics, linked with libhashos-threads.a
+#       and a shared memory that it imports (so each thread's instance shares it), its data
+#       segments initialised once.
 #   hashos_wasm_compile(OUT_VARIABLE OBJECT_DIR source... [INCLUDE_DIRS dir...] [FLAGS flag...]
 #                       [DEPENDS target...])
 #       compiles each source to an object in OBJECT_DIR, the object paths in OUT_VARIABLE.
@@ -109,11 +110,15 @@ function(hashos_sdk_program name)
     endforeach()
     set(thread_compile_flags)
     set(thread_link_flags)
+    set(thread_library)
+    set(start_object ${HASHOS_SDK_START_OBJECT})
     if(arg_THREADS)
         # The memory's maximum is what the kernel reserves up front (never moved by a grow):
         # 1 GiB, the default process limit (kernel/limits.h), which caps it anyway.
         set(thread_compile_flags ${HASHOS_WASM_THREAD_FLAGS})
         set(thread_link_flags -matomics -Wl,--shared-memory -Wl,--import-memory -Wl,--max-memory=1073741824)
+        set(thread_library ${HASHOS_SDK_THREADS_LIBRARY})
+        set(start_object ${HASHOS_SDK_THREADS_START_OBJECT})
     endif()
     hashos_wasm_compile(objects ${CMAKE_CURRENT_BINARY_DIR}/${name}.objects ${sources}
         INCLUDE_DIRS ${include_dirs} FLAGS ${define_flags} ${lto_flags} ${thread_compile_flags} DEPENDS ${generated})
@@ -124,8 +129,8 @@ function(hashos_sdk_program name)
         COMMAND ${CMAKE_COMMAND} -E make_directory ${output_dir}
         COMMAND ${CLANG_WASM} --target=wasm32 -nostdlib -flto -O2 -Wl,--no-entry -Wl,--stack-first
             -Wl,-z,stack-size=65536 ${thread_link_flags} -o ${output}
-            ${HASHOS_SDK_START_OBJECT} ${objects} ${HASHOS_SDK_LIBRARY} ${HASHOS_WASM_BUILTINS}
-        DEPENDS ${objects} ${HASHOS_SDK_LIBRARY} ${HASHOS_SDK_START_OBJECT}
+            ${start_object} ${objects} ${thread_library} ${HASHOS_SDK_LIBRARY} ${HASHOS_WASM_BUILTINS}
+        DEPENDS ${objects} ${HASHOS_SDK_LIBRARY} ${thread_library} ${start_object}
         COMMENT "Linking ${name}.wasm"
         VERBATIM)
     add_custom_target(${name}_wasm ALL DEPENDS ${output})

@@ -10,10 +10,17 @@
 #define STACK_BODY_SIZE 512u
 #define INITIAL_INBOX_SIZE 1024u
 
-/* Per thread (hashos/thread.h): each waits for its own answers. In a program built without
- * threads, the compiler makes these plain globals. */
+/* Per thread in a program built with threads (hashos/thread.h): each thread waits for its own
+ * answers. The SDK compiles this file twice: with -matomics for libhashos-threads.a, without for
+ * libhashos.a, where thread-local storage cannot be linked. wasm-ld supports only the
+ * local-exec model (LLVM 14). */
+#if defined(__wasm_atomics__)
 static _Thread_local hashos_inbox g_answers __attribute__((tls_model("local-exec")));
 static _Thread_local hashos_Error g_last_error __attribute__((tls_model("local-exec")));
+#else
+static hashos_inbox g_answers;
+static hashos_Error g_last_error;
+#endif
 
 void hashos_message_thread_exit(void) { hashos_inbox_free(&g_answers); }
 

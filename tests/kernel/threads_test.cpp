@@ -118,3 +118,13 @@ TEST(Threads, AWaitingThreadHoldsNoWorker)
     kernel.kill(waiting, "test over");
     EXPECT_EQ(finish(kernel, waiting).kind, ExitStatus::Kind::Killed);
 }
+
+TEST(Threads, NotifyWakesTheOldestWaitersFirstAndCountsThem)
+{
+    for (size_t workers : { 1, 2 }) {
+        Kernel kernel(test_config(workers));
+        ExitStatus status = finish(kernel, start(kernel, "threads_notify"));
+        EXPECT_EQ(status.kind, ExitStatus::Kind::Exited) << status.message;
+        EXPECT_EQ(status.code, 0) << "check " << status.code << " failed (tests/kernel/programs/threads_notify.wat)";
+    }
+}
