@@ -11,7 +11,7 @@
 //       for tuning the compiler's peepholes; runs nothing.
 //   hashos-bench --startup FILE.wasm [COUNT]
 //       decodes, validates, instantiates and runs `run` COUNT times (default 2000), each in a new
-//       Store, and prints the mean CPU microseconds per spawn.
+//       Store with host functions for its imports, and prints the mean CPU microseconds per spawn.
 //
 // CPU time is what bench/engine compares: the machine is shared, and wall time there measures
 // the neighbours as much as the engine.
@@ -63,6 +63,22 @@ int fail(const std::string& message)
     return 1;
 }
 
+// Host functions for a module's function imports, as the kernel makes one for each syscall a
+// program imports; these only return zeros (bench/startup.c never calls them).
+Result<std::vector<Extern>> stub_imports(Store& store, const Module& module)
+{
+    std::vector<Extern> imports;
+    imports.reserve(module.imports.size());
+    for (const Import& import : module.imports) {
+        if (import.kind != ExternKind::Function)
+            return Error("import " + import.module + "." + import.name + ": only functions can be provided");
+        imports.push_back(Extern::from(store.create_host_function(module.types[import.type_index], [](HostCall&) {
+            return HostOutcome::Return;
+        })));
+    }
+    return imports;
+}
+
 // Everything from bytes to a finished call of `run`; returns its i32 result.
 Result<int32_t> spawn_and_run(std::span<const uint8_t> bytes, FuelMetering metering)
 {
@@ -70,7 +86,8 @@ Result<int32_t> spawn_and_run(std::span<const uint8_t> bytes, FuelMetering meter
     auto valid = TRY(validate(std::move(module)));
     Store store;
     store.set_fuel_metering(metering);
-    Instance* instance = TRY(store.instantiate(valid, {}));
+    std::vector<Extern> imports = TRY(stub_imports(store, valid.module()));
+    Instance* instance = TRY(store.instantiate(valid, imports));
     auto run = instance->find_export("run");
     if (!run || run->kind != ExternKind::Function)
         return Error("no exported function `run`");

@@ -32,12 +32,8 @@
 //    the sum too (`*++p`);
 //  - a binary op whose operand is the result of the binary op or load just before becomes one
 //    fused instruction (HASHOS_RUNTIME_FUSED_BINARIES, HASHOS_RUNTIME_LOAD_BINARIES);
-//  - when the next instruction begins, an independent i32.add joins the one before it
-//    (HASHOS_RUNTIME_AND_I32_ADD);
-//  - finally, once the whole body is compiled, pairs of consecutive instructions are joined into
-//    one dispatch whatever their dependence (HASHOS_RUNTIME_JOIN_FIRSTS, join_pairs()): the first's
-//    handler goes straight to the second's, which keeps its own handler units, so this holds
-//    across labels and for jumps as the second.
+//  - finally, when the next instruction begins, the last two may be joined into one dispatch
+//    whatever their dependence (HASHOS_RUNTIME_JOIN_FIRSTS, HASHOS_RUNTIME_AND_I32_ADD).
 //
 // Fuel (metered code only): a loop header charges the loop's cost when the loop is entered, and
 // every back-edge charges it again as it jumps (the ...Loop jump ops), so an iteration costs no
@@ -272,11 +268,6 @@ std::optional<Op> joined_pair(Op first, Op second)
             HASHOS_RUNTIME_JOIN_SECONDS(HASHOS_JOIN_PAIR_CASE, a)   \
         default: return std::nullopt;                               \
         }
-#define HASHOS_JOIN_EXTRA_CASE(a, b)        \
-    if (first == Op::a && second == Op::b) \
-        return Op::a##And##b;
-    HASHOS_RUNTIME_JOIN_PAIRS(HASHOS_JOIN_EXTRA_CASE)
-#undef HASHOS_JOIN_EXTRA_CASE
     switch (first) {
         HASHOS_RUNTIME_JOIN_FIRSTS(HASHOS_JOIN_FIRST_CASE)
     default: return std::nullopt;
@@ -347,46 +338,6 @@ Op indexed_variant(Op access)
     }
 }
 
-// The ops whose handler leaves its result (its unit 2 slot) in the accumulator too
-// (runtime::HASHOS_RUNTIME_ACCUMULATOR_OPS).
-bool sets_accumulator(Op op)
-{
-    switch (op) {
-#define HASHOS_ACC_CASE(name) case Op::name: case Op::name##AccA: case Op::name##AccB:
-        HASHOS_RUNTIME_ACCUMULATOR_OPS(HASHOS_ACC_CASE)
-#undef HASHOS_ACC_CASE
-#define HASHOS_ACC_FUSED_CASE(a, b) case Op::a##Then##b: case Op::a##Then##b##Swapped:
-        HASHOS_RUNTIME_FUSED_BINARIES(HASHOS_ACC_FUSED_CASE)
-#undef HASHOS_ACC_FUSED_CASE
-#define HASHOS_ACC_LOAD_THEN_CASE(l, o) \
-    case Op::l##Then##o: case Op::l##Then##o##Swapped: case Op::l##IndexedThen##o: case Op::l##IndexedThen##o##Swapped:
-        HASHOS_RUNTIME_LOAD_BINARIES(HASHOS_ACC_LOAD_THEN_CASE)
-#undef HASHOS_ACC_LOAD_THEN_CASE
-#define HASHOS_ACC_LOAD_CASE(l) case Op::l: case Op::l##Indexed: case Op::l##IndexedTee:
-        HASHOS_ACC_LOAD_CASE(I32Load) HASHOS_ACC_LOAD_CASE(I64Load) HASHOS_ACC_LOAD_CASE(F32Load)
-        HASHOS_ACC_LOAD_CASE(F64Load) HASHOS_ACC_LOAD_CASE(I32Load8S) HASHOS_ACC_LOAD_CASE(I32Load8U)
-        HASHOS_ACC_LOAD_CASE(I32Load16S) HASHOS_ACC_LOAD_CASE(I32Load16U) HASHOS_ACC_LOAD_CASE(I64Load8S)
-        HASHOS_ACC_LOAD_CASE(I64Load8U) HASHOS_ACC_LOAD_CASE(I64Load16S) HASHOS_ACC_LOAD_CASE(I64Load16U)
-        HASHOS_ACC_LOAD_CASE(I64Load32S) HASHOS_ACC_LOAD_CASE(I64Load32U)
-#undef HASHOS_ACC_LOAD_CASE
-        return true;
-    default:
-        return false;
-    }
-}
-
-// The twin of a binary op that takes operand a (or b, `second`) from the accumulator.
-std::optional<Op> accumulator_variant(Op op, bool second)
-{
-    switch (op) {
-#define HASHOS_ACC_VARIANT_CASE(name) \
-    case Op::name: return second ? Op::name##AccB : Op::name##AccA;
-        HASHOS_RUNTIME_ACCUMULATOR_OPS(HASHOS_ACC_VARIANT_CASE)
-#undef HASHOS_ACC_VARIANT_CASE
-    default: return std::nullopt;
-    }
-}
-
 class Compiler {
 public:
     Compiler(const CompileContext& context, uint32_t defined_index, CompiledFunction& out)
@@ -415,18 +366,31 @@ private:
         m_last_writes_slot = writes_slot;
         m_previous_emitted = m_last_emitted;
         m_last_emitted = { m_last, op };
-        m_instructions.push_back({ m_last, op });
         pointer(m_handlers[size_t(op)]);
         return m_last;
     }
     // Called as the next instruction begins, when no peephole can take the last two any more:
-    // an i32.add joins the instruction before it when that one has an ...AndI32Add twin; one
-    // dispatch for both. Only between labels (the emitted records are reset at each), so no jump
-    // lands between the two.
+    // they become one joined instruction (runtime::HASHOS_RUNTIME_JOIN_FIRSTS), or an i32.add
+    // joins the instruction before it when that one has an ...AndI32Add twin; one dispatch for
+    // both. Only between labels (the emitted records are reset at each), so no jump lands
+    // between the two.
     void join_independent_add()
     {
         if (m_previous_emitted.start == k_none)
             return;
+        {
+            // A pair of runtime::HASHOS_RUNTIME_JOIN_FIRSTS: the second's handler units go, its
+            // operands move two units down, right after the first's.
+            if (std::optional<Op> joined = joined_pair(m_previous_emitted.op, m_last_emitted.op)) {
+                size_t next = m_last_emitted.start;
+                m_code.erase(m_code.begin() + next, m_code.begin() + next + 2);
+                set_handler(m_previous_emitted.start, *joined);
+                m_last_emitted = { m_previous_emitted.start, *joined };
+                m_previous_emitted = {};
+                m_last = k_none;
+                return;
+            }
+        }
         if (m_last_emitted.op != Op::I32Add)
             return;
         std::optional<Op> joined = and_i32_add_variant(m_previous_emitted.op);
@@ -437,7 +401,6 @@ private:
         uint32_t a = m_code[add + 3];
         uint32_t b = m_code[add + 4];
         m_code.resize(add);
-        forget_instructions_from(add);
         m_code.push_back(dst);
         m_code.push_back(a);
         m_code.push_back(b);
@@ -456,34 +419,17 @@ private:
     void retract_emitted()
     {
         m_code.resize(m_last_emitted.start);
-        forget_instructions_from(m_last_emitted.start);
         m_last = k_none;
         m_last_emitted = m_previous_emitted;
         m_previous_emitted = {};
     }
-    void forget_instructions_from(size_t at)
-    {
-        while (!m_instructions.empty() && m_instructions.back().start >= at)
-            m_instructions.pop_back();
-    }
     void unit(uint32_t value) { m_code.push_back(value); }
-    void write_handler(size_t at, Op op)
+    void set_handler(size_t at, Op op)
     {
         uint64_t bits = reinterpret_cast<uintptr_t>(m_handlers[size_t(op)]);
         m_code[at] = uint32_t(bits);
         m_code[at + 1] = uint32_t(bits >> 32);
     }
-    // Changes the op of one of the last two instructions (a peephole growing or joining them).
-    void set_handler(size_t at, Op op)
-    {
-        write_handler(at, op);
-        for (size_t i = m_instructions.size(); i-- > 0 && i + 2 >= m_instructions.size();) {
-            if (m_instructions[i].start == at)
-                m_instructions[i].op = op;
-        }
-    }
-    void join_pairs();
-    void use_accumulator();
     void pointer(const void* value)
     {
         uint64_t bits = reinterpret_cast<uintptr_t>(value);
@@ -498,8 +444,6 @@ private:
     // Forgets the last instruction, so no peephole reaches across what comes next.
     void place_label()
     {
-        if (m_labels.empty() || m_labels.back() != m_code.size())
-            m_labels.push_back(m_code.size());
         m_last = k_none;
         m_last_emitted = {};
         m_previous_emitted = {};
@@ -731,9 +675,6 @@ private:
     };
     Emitted m_last_emitted;
     Emitted m_previous_emitted;
-    // Every instruction of the body as finally emitted, in code order: what join_pairs() walks.
-    std::vector<Emitted> m_instructions;
-    std::vector<size_t> m_labels; // where labels were placed, ascending
 
     size_t m_last = k_none; // start of the last emitted instruction, k_none after a label
     Op m_last_op = Op::Nop;
@@ -1111,45 +1052,6 @@ void Compiler::compile_constant(uint64_t bits, bool wide)
         unit(uint32_t(bits));
 }
 
-// Joins consecutive instructions in pairs, greedily from the start (runtime::HASHOS_RUNTIME_JOIN_FIRSTS):
-// the first's handler becomes the pair's, which does the first's work and goes straight to the
-// second's handler. The second is untouched, so a jump to it, or a resume at it after it stopped
-// for fuel, runs it alone. Only now, when no peephole can change either any more.
-// An instruction right after one that sets the accumulator (sets_accumulator), with no label
-// between, that reads its result takes it from the accumulator instead (runtime::HASHOS_RUNTIME_ACCUMULATOR_OPS).
-// Every other way into an instruction (a jump, a return from a call, a resume after a stop for
-// fuel, which happens only at a jump, a loop header or a call) comes through a label or after an
-// op that sets no accumulator, so the register then holds the value the slot does.
-void Compiler::use_accumulator()
-{
-    size_t label = 0;
-    for (size_t i = 1; i < m_instructions.size(); ++i) {
-        Emitted& instruction = m_instructions[i];
-        while (label < m_labels.size() && m_labels[label] < instruction.start)
-            ++label;
-        bool after_label = label < m_labels.size() && m_labels[label] == instruction.start;
-        const Emitted& previous = m_instructions[i - 1];
-        if (after_label || !sets_accumulator(previous.op) || !accumulator_variant(instruction.op, false))
-            continue;
-        uint32_t result = m_code[previous.start + 2];
-        bool first = m_code[instruction.start + 3] == result;
-        if (!first && m_code[instruction.start + 4] != result)
-            continue;
-        instruction.op = *accumulator_variant(instruction.op, !first);
-        write_handler(instruction.start, instruction.op);
-    }
-}
-
-void Compiler::join_pairs()
-{
-    for (size_t i = 0; i + 1 < m_instructions.size(); ++i) {
-        if (std::optional<Op> joined = joined_pair(m_instructions[i].op, m_instructions[i + 1].op)) {
-            write_handler(m_instructions[i].start, *joined);
-            ++i;
-        }
-    }
-}
-
 // Loads are `dst, address, offset`, stores `address, value, offset`; when the address is the
 // result of the i32.add just emitted, the add is taken back and the access reads its two operands.
 void Compiler::compile_memory_access(Op op, const Instruction& instruction)
@@ -1250,7 +1152,6 @@ Result<void> Compiler::compile()
     scan_body();
     // Most instructions compile to a handful of units or to none: one reservation, no regrowth.
     m_code.reserve(m_body.instructions.size() * 4 + 8);
-    m_instructions.reserve(m_body.instructions.size());
     m_stack.reserve(64);
 
     Control function;
@@ -1561,8 +1462,6 @@ Result<void> Compiler::compile()
         }
     }
 
-    use_accumulator();
-    join_pairs();
     // The image is copied in blocks of k_frame_image_block slots: padded with zeros (they land in
     // operand stack slots, unused yet), and the frame holds the padding.
     size_t padded = (m_out.frame_image.size() + k_frame_image_block - 1) / k_frame_image_block * k_frame_image_block;

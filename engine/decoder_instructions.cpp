@@ -79,20 +79,24 @@ private:
     size_t m_size = 0;
 };
 
-// One-byte opcodes by their byte, from the opcode table; k_no_opcode for a prefix or an unknown
-// byte. Built at compile time, so the decoder's hot loop is one load per opcode.
+// One-byte opcodes by their byte, with their immediate kind, from the opcode table; k_no_opcode
+// for a prefix or an unknown byte. Built at compile time, so the decoder's hot loop finds both
+// with one load.
 constexpr uint16_t k_no_opcode = 0xFFFF;
-constexpr std::array<uint16_t, 256> build_byte_opcodes()
+struct ByteOpcode {
+    uint16_t opcode = k_no_opcode;
+    ImmediateKind immediate = ImmediateKind::None;
+};
+constexpr std::array<ByteOpcode, 256> build_byte_opcodes()
 {
-    std::array<uint16_t, 256> table {};
-    table.fill(k_no_opcode);
+    std::array<ByteOpcode, 256> table {};
     for (size_t i = 0; i < static_cast<size_t>(Opcode::Count); ++i) {
         if (k_opcode_info[i].prefix == 0)
-            table[k_opcode_info[i].code] = uint16_t(i);
+            table[k_opcode_info[i].code] = { uint16_t(i), k_opcode_info[i].immediate };
     }
     return table;
 }
-constexpr std::array<uint16_t, 256> k_byte_opcodes = build_byte_opcodes();
+constexpr std::array<ByteOpcode, 256> k_byte_opcodes = build_byte_opcodes();
 
 class ExpressionDecoder {
 public:
@@ -111,7 +115,7 @@ public:
 private:
     Result<Opcode> read_opcode();
     Result<void> read_immediates(Instruction&, size_t offset);
-    Result<void> read_memory_argument(Instruction& instruction)
+    [[gnu::always_inline]] Result<void> read_memory_argument(Instruction& instruction)
     {
         instruction.memory.align = TRY(m_stream.read_u32());
         // Bit 6 will mean "memory index follows" (multi-memory); 2.0 allows only alignments < 2^32.
@@ -160,12 +164,12 @@ Result<void> ExpressionDecoder::decode()
 
         size_t offset = m_stream.position();
         Instruction instruction;
-        if (uint16_t known = k_byte_opcodes[*next]; known != k_no_opcode) {
+        if (ByteOpcode known = k_byte_opcodes[*next]; known.opcode != k_no_opcode) {
             TRY(m_stream.read_u8());
-            instruction.op = static_cast<Opcode>(known);
+            instruction.op = static_cast<Opcode>(known.opcode);
             // The common immediates, read here without a call; none of them opens a block.
             bool done = true;
-            switch (info(instruction.op).immediate) {
+            switch (known.immediate) {
             case ImmediateKind::None:
                 break;
             case ImmediateKind::Local:

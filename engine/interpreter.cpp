@@ -214,16 +214,6 @@ struct LoadType;
 HASHOS_LOADS(HASHOS_LOAD_TYPE)
 #undef HASHOS_LOAD_TYPE
 
-template<Op op>
-struct StoreType;
-#define HASHOS_STORE_TYPE(name, MemoryType) \
-    template<>                              \
-    struct StoreType<Op::name> {            \
-        using Memory = MemoryType;          \
-    };
-HASHOS_STORES(HASHOS_STORE_TYPE)
-#undef HASHOS_STORE_TYPE
-
 // Binary<op>::apply computes a pure binary op, for its own handler and for the fused pairs
 // (runtime::HASHOS_RUNTIME_FUSED_BINARIES).
 template<Op op>
@@ -301,7 +291,6 @@ RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const
 #define HASHOS_OP_LABEL_AND_I32_ADD(name) &&op_##name##AndI32Add,
 #define HASHOS_OP_LABEL_JOIN_PAIR(first, second) &&op_##first##And##second,
 #define HASHOS_OP_LABEL_JOIN_FIRST(first) HASHOS_RUNTIME_JOIN_SECONDS(HASHOS_OP_LABEL_JOIN_PAIR, first)
-#define HASHOS_OP_LABEL_ACCUMULATOR(name) &&op_##name##AccA, &&op_##name##AccB,
 #define HASHOS_OP_LABEL_LOAD_THEN(load, op) &&op_##load##Then##op, &&op_##load##Then##op##Swapped, &&op_##load##IndexedThen##op, &&op_##load##IndexedThen##op##Swapped,
         HASHOS_RUNTIME_INTERNAL_OPS(HASHOS_OP_LABEL)
         HASHOS_RUNTIME_CONDITIONAL_JUMPS(HASHOS_OP_LABEL_LOOP)
@@ -311,9 +300,6 @@ RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const
         HASHOS_RUNTIME_LOAD_BINARIES(HASHOS_OP_LABEL_LOAD_THEN)
         HASHOS_RUNTIME_AND_I32_ADD(HASHOS_OP_LABEL_AND_I32_ADD)
         HASHOS_RUNTIME_JOIN_FIRSTS(HASHOS_OP_LABEL_JOIN_FIRST)
-        HASHOS_RUNTIME_JOIN_PAIRS(HASHOS_OP_LABEL_JOIN_PAIR)
-        HASHOS_RUNTIME_ACCUMULATOR_OPS(HASHOS_OP_LABEL_ACCUMULATOR)
-#undef HASHOS_OP_LABEL_ACCUMULATOR
 #undef HASHOS_OP_LABEL_JOIN_FIRST
 #undef HASHOS_OP_LABEL_JOIN_PAIR
 #undef HASHOS_OP_LABEL_AND_I32_ADD
@@ -331,38 +317,23 @@ RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const
     }
 
     Thread::Impl& t = *thread->m_impl;
+    const CodeUnit* pc = t.pc;
+    Value* fp = t.fp;
     Frame* frame_top = t.frame_top;
     Instance* instance = t.instance;
     Frame* const frame_limit = t.frames + t.frame_capacity;
     Value* const stack_limit = t.stack + t.stack_slots;
     const uint64_t start_fuel = std::min(budget, UINT64_MAX - t.fuel_carry) + t.fuel_carry;
-    // The frame pointer and the fuel, pinned to callee-saved registers on x86-64 g++: this
-    // function is one huge graph of handlers, and g++ otherwise spills one of them to the stack
-    // as the graph grows (fp, or the fuel that every loop back-edge updates), which puts a load,
-    // or a store-to-load round trip, in every handler that uses it. (fp only in optimised,
-    // unsanitized builds, whose rbp is not the frame pointer; pc, pinned too, costs a register
-    // copy per handler.)
-    const CodeUnit* pc = t.pc;
-#if defined(__x86_64__) && !defined(__clang__) && defined(__OPTIMIZE__) && !defined(__SANITIZE_ADDRESS__)
-    register Value* fp asm("rbp") = t.fp;
-#else
-    Value* fp = t.fp;
-#endif
-    uint8_t* memory_base = nullptr;
-    uint64_t memory_size = 0;
+    // A hint to g++ to keep the fuel in a register: every loop back-edge updates it, and a
+    // spilled counter puts a store-to-load round trip on each iteration (seen on x86-64, where
+    // g++ otherwise gives the callee-saved registers to pc, fp and the memory base and size).
 #if defined(__x86_64__) && !defined(__clang__)
     register uint64_t fuel asm("r15") = start_fuel;
 #else
     uint64_t fuel = start_fuel;
 #endif
-    // The last result of an accumulator-setting handler (runtime::HASHOS_RUNTIME_ACCUMULATOR_OPS),
-    // pinned for the same reason as the fuel. Only ever read by the instruction right after the
-    // one that set it, so it is not saved when the loop stops.
-#if defined(__x86_64__) && !defined(__clang__)
-    register uint64_t acc asm("r14") = 0;
-#else
-    uint64_t acc = 0;
-#endif
+    uint8_t* memory_base = nullptr;
+    uint64_t memory_size = 0;
     RunState state = RunState::Idle;
     std::string trap_text;
     // Operands of the shared call paths.
@@ -386,14 +357,6 @@ RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const
         DISPATCH();      \
     } while (0)
 #define S(i) fp[pc[i]]
-// Writes an instruction's result to its dst slot (unit 2) and to the accumulator.
-#define PUT_DST(value)            \
-    do {                          \
-        Value result_;            \
-        put(result_, value);      \
-        S(2) = result_;           \
-        acc = result_.bits;       \
-    } while (0)
 #define TRAP(message)          \
     do {                       \
         trap_text = (message); \
@@ -771,12 +734,7 @@ op_ElemDrop: { // Instance*, element index
         put(target, ResultType(loaded));                                     \
     }
 #define LOAD_AT(MemoryType, ResultType, address_expression, offset_index)    \
-    {                                                                        \
-        Value loaded_;                                                       \
-        LOAD_VALUE(MemoryType, ResultType, address_expression, offset_index, loaded_) \
-        S(2) = loaded_;                                                      \
-        acc = loaded_.bits;                                                  \
-    }                                                                        \
+    LOAD_VALUE(MemoryType, ResultType, address_expression, offset_index, S(2)) \
     NEXT(offset_index + 1);
 #define LOAD(name, MemoryType, ResultType)                                           \
     op_##name: /* dst, address, offset */                                             \
@@ -796,7 +754,7 @@ op_ElemDrop: { // Instance*, element index
         Value loaded_value;                                                                     \
         LOAD_VALUE(LoadType<Op::load>::Memory, LoadType<Op::load>::Result, address_expression, \
             offset_index, loaded_value)                                                         \
-        PUT_DST(apply_binary<Op::op>(left, right));                                             \
+        put(S(2), apply_binary<Op::op>(left, right));                                           \
         NEXT(offset_index + 1);                                                                 \
     }
 #define LOAD_THEN(load, op)                                                                                  \
@@ -812,6 +770,40 @@ op_ElemDrop: { // Instance*, element index
 #undef LOAD_THEN
 #undef LOAD_THEN_AT
 
+    // Joined pairs (runtime::HASHOS_RUNTIME_JOIN_FIRSTS): FIRST's work as its own handler does it,
+    // then pc moves past FIRST's operands, so that SECOND's operands are where SECOND's handler
+    // reads them, and control goes straight there (a direct jump, not a dispatch).
+#define JOIN_FIRST_I32Add put(S(2), uint32_t(S(3).u32() + S(4).u32())); pc += 3;
+#define JOIN_FIRST_Copy S(2) = S(3); pc += 2;
+#define JOIN_FIRST_Copy2 S(2) = S(3); S(4) = S(5); pc += 4;
+#define JOIN_FIRST_LOAD(load, address_expression, offset_index)                                 \
+    LOAD_VALUE(LoadType<Op::load>::Memory, LoadType<Op::load>::Result, address_expression,      \
+        offset_index, S(2))                                                                     \
+    pc += (offset_index) - 1;
+#define JOIN_FIRST_I32Load JOIN_FIRST_LOAD(I32Load, S(3).u32(), 4)
+#define JOIN_FIRST_I32LoadIndexed JOIN_FIRST_LOAD(I32Load, uint32_t(S(3).u32() + S(4).u32()), 5)
+#define JOIN_FIRST_I64LoadIndexed JOIN_FIRST_LOAD(I64Load, uint32_t(S(3).u32() + S(4).u32()), 5)
+#define JOIN_FIRST_F32Load JOIN_FIRST_LOAD(F32Load, S(3).u32(), 4)
+#define JOIN_FIRST_F32LoadIndexed JOIN_FIRST_LOAD(F32Load, uint32_t(S(3).u32() + S(4).u32()), 5)
+#define JOIN_FIRST_F64Load JOIN_FIRST_LOAD(F64Load, S(3).u32(), 4)
+#define JOIN_FIRST_F64LoadIndexed JOIN_FIRST_LOAD(F64Load, uint32_t(S(3).u32() + S(4).u32()), 5)
+#define JOIN_FIRST_BINARY(name) put(S(2), apply_binary<Op::name>(S(3), S(4))); pc += 3;
+#define JOIN_FIRST_I32Rotl JOIN_FIRST_BINARY(I32Rotl)
+#define JOIN_FIRST_I32And JOIN_FIRST_BINARY(I32And)
+#define JOIN_FIRST_I32Xor JOIN_FIRST_BINARY(I32Xor)
+#define JOIN_FIRST_F64Mul JOIN_FIRST_BINARY(F64Mul)
+#define JOIN_PAIR(first, second)                         \
+    op_##first##And##second: /* first's operands, then second's */ \
+    JOIN_FIRST_##first                                   \
+    goto op_##second;
+#define JOIN_FIRST(first) HASHOS_RUNTIME_JOIN_SECONDS(JOIN_PAIR, first)
+    HASHOS_RUNTIME_JOIN_FIRSTS(JOIN_FIRST)
+#undef JOIN_FIRST
+#undef JOIN_PAIR
+#undef JOIN_FIRST_BINARY
+#undef JOIN_FIRST_LOAD
+#undef LOAD_VALUE
+
 #define STORE_VALUE(MemoryType, address_expression, value_index)               \
     {                                                                        \
         uint64_t address = uint64_t(address_expression) + pc[value_index + 1]; \
@@ -823,72 +815,6 @@ op_ElemDrop: { // Instance*, element index
         MemoryType stored = MemoryType(S(value_index).bits);                 \
         std::memcpy(memory_base + address, &stored, sizeof(MemoryType));     \
     }
-    // Joined pairs (runtime::HASHOS_RUNTIME_JOIN_FIRSTS): FIRST's work as its own handler does it,
-    // then pc moves past FIRST's operands to SECOND (whose handler units stay in the code) and
-    // control goes straight to SECOND's handler (a direct jump, not a dispatch).
-#define JOIN_FIRST_I32Add put(S(2), uint32_t(S(3).u32() + S(4).u32())); pc += 5;
-#define JOIN_FIRST_Copy S(2) = S(3); pc += 4;
-#define JOIN_FIRST_Copy2 S(2) = S(3); S(4) = S(5); pc += 6;
-#define JOIN_FIRST_LOAD(load, address_expression, offset_index)                                 \
-    LOAD_VALUE(LoadType<Op::load>::Memory, LoadType<Op::load>::Result, address_expression,      \
-        offset_index, S(2))                                                                     \
-    pc += (offset_index) + 1;
-#define JOIN_FIRST_I32Load JOIN_FIRST_LOAD(I32Load, S(3).u32(), 4)
-#define JOIN_FIRST_I32LoadIndexed JOIN_FIRST_LOAD(I32Load, uint32_t(S(3).u32() + S(4).u32()), 5)
-#define JOIN_FIRST_I32Load8U JOIN_FIRST_LOAD(I32Load8U, S(3).u32(), 4)
-#define JOIN_FIRST_I32Load8UIndexed JOIN_FIRST_LOAD(I32Load8U, uint32_t(S(3).u32() + S(4).u32()), 5)
-#define JOIN_FIRST_I64LoadIndexed JOIN_FIRST_LOAD(I64Load, uint32_t(S(3).u32() + S(4).u32()), 5)
-#define JOIN_FIRST_F32Load JOIN_FIRST_LOAD(F32Load, S(3).u32(), 4)
-#define JOIN_FIRST_F32LoadIndexed JOIN_FIRST_LOAD(F32Load, uint32_t(S(3).u32() + S(4).u32()), 5)
-#define JOIN_FIRST_F64Load JOIN_FIRST_LOAD(F64Load, S(3).u32(), 4)
-#define JOIN_FIRST_F64LoadIndexed JOIN_FIRST_LOAD(F64Load, uint32_t(S(3).u32() + S(4).u32()), 5)
-#define JOIN_FIRST_BINARY(name) put(S(2), apply_binary<Op::name>(S(3), S(4))); pc += 5;
-#define JOIN_FIRST_I32Rotl JOIN_FIRST_BINARY(I32Rotl)
-#define JOIN_FIRST_I32And JOIN_FIRST_BINARY(I32And)
-#define JOIN_FIRST_I32Xor JOIN_FIRST_BINARY(I32Xor)
-#define JOIN_FIRST_I32Mul JOIN_FIRST_BINARY(I32Mul)
-#define JOIN_FIRST_I32Sub JOIN_FIRST_BINARY(I32Sub)
-#define JOIN_FIRST_F64Mul JOIN_FIRST_BINARY(F64Mul)
-    // (a FIRST b) SECOND c, swapped: c SECOND (a FIRST b); dst, a, b, c.
-#define JOIN_FIRST_FUSED_SWAPPED(first, second)                                                 \
-    {                                                                                           \
-        Value product;                                                                          \
-        put(product, apply_binary<Op::first>(S(3), S(4)));                                      \
-        put(S(2), apply_binary<Op::second>(S(5), product));                                     \
-    }                                                                                           \
-    pc += 6;
-#define JOIN_FIRST_I32RotlThenI32XorSwapped JOIN_FIRST_FUSED_SWAPPED(I32Rotl, I32Xor)
-#define JOIN_FIRST_I32ShrUThenI32XorSwapped JOIN_FIRST_FUSED_SWAPPED(I32ShrU, I32Xor)
-#define JOIN_FIRST_STORE(store, address_expression, value_index)                                \
-    STORE_VALUE(StoreType<Op::store>::Memory, address_expression, value_index)                  \
-    pc += (value_index) + 2;
-#define JOIN_FIRST_I32Store JOIN_FIRST_STORE(I32Store, S(2).u32(), 3)
-#define JOIN_FIRST_F64Store JOIN_FIRST_STORE(F64Store, S(2).u32(), 3)
-    // A store and the independent i32.add after it (runtime::HASHOS_RUNTIME_AND_I32_ADD):
-    // address, value, offset, dst, a, b.
-#define JOIN_FIRST_STORE_AND_I32_ADD(store)                                                     \
-    STORE_VALUE(StoreType<Op::store>::Memory, S(2).u32(), 3)                                    \
-    put(S(5), uint32_t(S(6).u32() + S(7).u32()));                                               \
-    pc += 8;
-#define JOIN_FIRST_I32Store8AndI32Add JOIN_FIRST_STORE_AND_I32_ADD(I32Store8)
-#define JOIN_FIRST_I32StoreAndI32Add JOIN_FIRST_STORE_AND_I32_ADD(I32Store)
-#define JOIN_FIRST_F64StoreAndI32Add JOIN_FIRST_STORE_AND_I32_ADD(F64Store)
-#define JOIN_PAIR(first, second)                         \
-    op_##first##And##second: /* first's instruction, then second's */ \
-    JOIN_FIRST_##first                                   \
-    goto op_##second;
-#define JOIN_FIRST(first) HASHOS_RUNTIME_JOIN_SECONDS(JOIN_PAIR, first)
-    HASHOS_RUNTIME_JOIN_FIRSTS(JOIN_FIRST)
-    HASHOS_RUNTIME_JOIN_PAIRS(JOIN_PAIR)
-#undef JOIN_FIRST
-#undef JOIN_PAIR
-#undef JOIN_FIRST_BINARY
-#undef JOIN_FIRST_FUSED_SWAPPED
-#undef JOIN_FIRST_STORE
-#undef JOIN_FIRST_STORE_AND_I32_ADD
-#undef JOIN_FIRST_LOAD
-#undef LOAD_VALUE
-
 #define STORE_AT(MemoryType, address_expression, value_index)                \
     STORE_VALUE(MemoryType, address_expression, value_index)                 \
     NEXT(value_index + 2);
@@ -979,19 +905,9 @@ op_MemoryFill: { // destination, value, count
     }
 #define BINARY(name, In, expression)                     \
     op_##name: /* dst, a, b */                            \
-    PUT_DST(apply_binary<Op::name>(S(3), S(4)));          \
+    put(S(2), apply_binary<Op::name>(S(3), S(4)));        \
     NEXT(5);
     HASHOS_PURE_BINARY_OPS(BINARY)
-    // The accumulator twins (runtime::HASHOS_RUNTIME_ACCUMULATOR_OPS): a or b from acc.
-#define ACCUMULATOR_BINARY(name)                          \
-    op_##name##AccA: /* dst, a, b */                      \
-    PUT_DST(apply_binary<Op::name>(Value { acc }, S(4))); \
-    NEXT(5);                                              \
-    op_##name##AccB: /* dst, a, b */                      \
-    PUT_DST(apply_binary<Op::name>(S(3), Value { acc })); \
-    NEXT(5);
-    HASHOS_RUNTIME_ACCUMULATOR_OPS(ACCUMULATOR_BINARY)
-#undef ACCUMULATOR_BINARY
 
     // Two binary ops fused, the first's result feeding the second (dst, a, b, c):
     // NAME computes (a first b) second c, NAME##Swapped c second (a first b).
@@ -999,13 +915,13 @@ op_MemoryFill: { // destination, value, count
     op_##first##Then##second: {                                               \
         Value product;                                                        \
         put(product, apply_binary<Op::first>(S(3), S(4)));                    \
-        PUT_DST(apply_binary<Op::second>(product, S(5)));                    \
+        put(S(2), apply_binary<Op::second>(product, S(5)));                   \
         NEXT(6);                                                              \
     }                                                                         \
     op_##first##Then##second##Swapped: {                                      \
         Value product;                                                        \
         put(product, apply_binary<Op::first>(S(3), S(4)));                    \
-        PUT_DST(apply_binary<Op::second>(S(5), product));                    \
+        put(S(2), apply_binary<Op::second>(S(5), product));                   \
         NEXT(6);                                                              \
     }
     HASHOS_RUNTIME_FUSED_BINARIES(FUSED_BINARY)
@@ -1311,7 +1227,6 @@ done:
     return state;
 
 #undef AND_I32_ADD
-#undef PUT_DST
 #undef RELOAD_MEMORY
 #undef DISPATCH
 #undef NEXT

@@ -29,7 +29,6 @@ const char* op_name(Op op)
 #define HASHOS_NAME_AND_I32_ADD(name) #name "AndI32Add",
 #define HASHOS_NAME_JOIN_PAIR(first, second) #first "And" #second,
 #define HASHOS_NAME_JOIN_FIRST(first) HASHOS_RUNTIME_JOIN_SECONDS(HASHOS_NAME_JOIN_PAIR, first)
-#define HASHOS_NAME_ACCUMULATOR(name) #name "AccA", #name "AccB",
 #define HASHOS_NAME_LOAD_THEN(load, op) #load "Then" #op, #load "Then" #op "Swapped", #load "IndexedThen" #op, #load "IndexedThen" #op "Swapped",
         HASHOS_RUNTIME_INTERNAL_OPS(HASHOS_NAME)
         HASHOS_RUNTIME_CONDITIONAL_JUMPS(HASHOS_NAME_LOOP)
@@ -39,10 +38,7 @@ const char* op_name(Op op)
         HASHOS_RUNTIME_LOAD_BINARIES(HASHOS_NAME_LOAD_THEN)
         HASHOS_RUNTIME_AND_I32_ADD(HASHOS_NAME_AND_I32_ADD)
         HASHOS_RUNTIME_JOIN_FIRSTS(HASHOS_NAME_JOIN_FIRST)
-        HASHOS_RUNTIME_JOIN_PAIRS(HASHOS_NAME_JOIN_PAIR)
-        HASHOS_RUNTIME_ACCUMULATOR_OPS(HASHOS_NAME_ACCUMULATOR)
 #undef HASHOS_NAME_JOIN_FIRST
-#undef HASHOS_NAME_ACCUMULATOR
 #undef HASHOS_NAME_JOIN_PAIR
 #undef HASHOS_NAME_AND_I32_ADD
 #undef HASHOS_NAME_LOAD_THEN
@@ -74,7 +70,7 @@ std::string Interpreter::disassemble(const Function& function)
         return found == ops.end() ? nullptr : &found->second;
     };
     std::string listing;
-    char line[64];
+    char line[128];
     std::snprintf(line, sizeof(line), "; params %u, locals %u, frame %u slots, entry cost %u\n", compiled->param_count,
         compiled->local_count, compiled->frame_slots, compiled->entry_cost);
     listing += line;
@@ -85,15 +81,16 @@ std::string Interpreter::disassemble(const Function& function)
         std::snprintf(line, sizeof(line), "%6zu  ", at);
         listing += line;
         listing += op ? op_name(*op) : "(data)";
-        size_t next = op ? at + 2 : at;
         // The operands: every unit up to the next instruction's handler.
-        do {
-            if (next >= at + 2 || !op) {
-                std::snprintf(line, sizeof(line), " %" PRId32, int32_t(code[next]));
-                listing += line;
-            }
-            ++next;
-        } while (next < code.size() && !op_at(next));
+        size_t next = op ? at + 2 : at + 1;
+        if (!op) {
+            std::snprintf(line, sizeof(line), " %" PRId32, int32_t(code[at]));
+            listing += line;
+        }
+        for (; next < code.size() && !op_at(next); ++next) {
+            std::snprintf(line, sizeof(line), " %" PRId32, int32_t(code[next]));
+            listing += line;
+        }
         listing += '\n';
         at = next;
     }

@@ -99,17 +99,14 @@ namespace hashos::wasm::runtime {
     X(F32StoreIndexed) X(F64StoreIndexed) X(I32Store8Indexed) X(I32Store16Indexed)               \
     X(I64Store8Indexed) X(I64Store16Indexed) X(I64Store32Indexed)
 
-// Pairs of consecutive instructions joined into one dispatch (engine/compiler.cpp: join_pairs):
-// FIRST##And##SECOND is the first instruction's handler; it does FIRST, then goes straight to
-// SECOND's own handler (a direct jump, not a dispatch). SECOND is left whole, handler units
-// included, so a jump may land on it and a run stopped there for fuel resumes there: any
-// instruction may be the second, jumps and br_table too. Every FIRST is one that falls through.
-// The pairs are each row of JOIN_FIRSTS with each of JOIN_SECONDS, and the rows of JOIN_PAIRS.
+// Pairs of instructions joined into one dispatch, when the second follows the first with no
+// label between (engine/compiler.cpp: join_pair): FIRST##And##SECOND does FIRST, then goes
+// straight to SECOND's own handler, whose operands follow FIRST's. Any two instructions run in
+// sequence this way, dependent or not; SECOND must be one that no jump or fixup points into
+// (no control flow), which holds for every row of the lists below.
 #define HASHOS_RUNTIME_JOIN_FIRSTS(X)                                                              \
     X(I32Add) X(Copy) X(Copy2) X(I32Load) X(I32LoadIndexed) X(I64LoadIndexed) X(F32Load)       \
-    X(F32LoadIndexed) X(F64Load) X(F64LoadIndexed) X(I32Rotl) X(I32And) X(I32Xor) X(F64Mul)    \
-    X(I32Store) X(F64Store) X(I32Mul) X(I32Sub) X(I32Load8U) X(I32Load8UIndexed)               \
-    X(I32RotlThenI32XorSwapped) X(I32ShrUThenI32XorSwapped)
+    X(F32LoadIndexed) X(F64Load) X(F64LoadIndexed) X(I32Rotl) X(I32And) X(I32Xor) X(F64Mul)
 #define HASHOS_RUNTIME_JOIN_SECONDS(X, first)                                                      \
     X(first, I32Load) X(first, I32LoadIndexed) X(first, I32LoadIndexedTee) X(first, I32Load8U)   \
     X(first, I32Load8UIndexed) X(first, I64Load) X(first, I64LoadIndexed) X(first, F32Load)      \
@@ -123,28 +120,7 @@ namespace hashos::wasm::runtime {
     X(first, F64Mul) X(first, F64Add) X(first, F64Sub) X(first, F64MulThenF64Mul)               \
     X(first, F64MulThenF64Add) X(first, F32MulThenF32Add) X(first, I32LoadIndexedThenI32Add)    \
     X(first, I32Load8UIndexedThenI32Xor) X(first, F32LoadThenF32Mul)                             \
-    X(first, F32LoadIndexedThenF32Mul) X(first, F64LoadThenF64Add) X(first, F64LoadIndexedThenF64Sub) \
-    X(first, Jump) X(first, JumpLoop) X(first, JumpIf) X(first, JumpUnless) X(first, JumpIfLoop) \
-    X(first, JumpIfI32Eqz) X(first, JumpIfI32Eq) X(first, JumpIfI32Ne) X(first, JumpIfI32EqLoop) \
-    X(first, JumpIfI32LtU) X(first, BrTable) X(first, Return1)                                   \
-    X(first, I32AndThenI32AddSwapped) X(first, I32XorThenI32AndSwapped)
-#define HASHOS_RUNTIME_JOIN_PAIRS(X)                                                               \
-    X(I32Store8AndI32Add, I64AddThenJumpIfI64LtULoop) X(I32Store8AndI32Add, I32AddThenJumpIfI32NeLoop) \
-    X(F64StoreAndI32Add, F64MulThenF64Mul) X(I32StoreAndI32Add, I32MulThenI32Add)
-
-// The accumulator: every handler of a pure binary op, a fused binary pair, a load or a load fused
-// with a binary op also leaves its result in a machine register (engine/interpreter.cpp: acc),
-// besides its slot. Each row below has two twins, NAME##AccA and NAME##AccB (same operands),
-// which take their first or second operand from that register instead of the slot: the compiler
-// emits them (engine/compiler.cpp: use_accumulator) when the instruction right before, with no
-// label between, computed that operand, so a chain of dependent instructions passes its values
-// in a register rather than through a store and a load of the frame.
-#define HASHOS_RUNTIME_ACCUMULATOR_OPS(X)                                                          \
-    X(I32Add) X(I32Sub) X(I32Mul) X(I32And) X(I32Or) X(I32Xor) X(I32Shl) X(I32ShrS) X(I32ShrU)  \
-    X(I32Rotl) X(I32Rotr) X(I32Eq) X(I32Ne) X(I32LtS) X(I32LtU) X(I32GtS) X(I32GtU) X(I32LeS)   \
-    X(I32LeU) X(I32GeS) X(I32GeU) X(I64Add) X(I64Sub) X(I64Mul) X(I64And) X(I64Or) X(I64Xor)   \
-    X(I64Shl) X(I64ShrS) X(I64ShrU) X(I64Rotl) X(F32Add) X(F32Sub) X(F32Mul) X(F32Div)          \
-    X(F64Add) X(F64Sub) X(F64Mul) X(F64Div)
+    X(first, F32LoadIndexedThenF32Mul) X(first, F64LoadThenF64Add) X(first, F64LoadIndexedThenF64Sub)
 
 #define HASHOS_RUNTIME_INTERNAL_OPS(X)                                        \
     X(Copy)           /* dst, src */                                          \
@@ -177,7 +153,6 @@ enum class Op : uint16_t {
 #define HASHOS_OP_ENUM_AND_I32_ADD(name) name##AndI32Add,
 #define HASHOS_OP_ENUM_JOIN_PAIR(first, second) first##And##second,
 #define HASHOS_OP_ENUM_JOIN_FIRST(first) HASHOS_RUNTIME_JOIN_SECONDS(HASHOS_OP_ENUM_JOIN_PAIR, first)
-#define HASHOS_OP_ENUM_ACCUMULATOR(name) name##AccA, name##AccB,
 #define HASHOS_OP_ENUM_LOAD_THEN(load, op) load##Then##op, load##Then##op##Swapped, load##IndexedThen##op, load##IndexedThen##op##Swapped,
     HASHOS_RUNTIME_INTERNAL_OPS(HASHOS_OP_ENUM)
     HASHOS_RUNTIME_CONDITIONAL_JUMPS(HASHOS_OP_ENUM_LOOP)
@@ -187,9 +162,6 @@ enum class Op : uint16_t {
     HASHOS_RUNTIME_LOAD_BINARIES(HASHOS_OP_ENUM_LOAD_THEN)
     HASHOS_RUNTIME_AND_I32_ADD(HASHOS_OP_ENUM_AND_I32_ADD)
     HASHOS_RUNTIME_JOIN_FIRSTS(HASHOS_OP_ENUM_JOIN_FIRST)
-    HASHOS_RUNTIME_JOIN_PAIRS(HASHOS_OP_ENUM_JOIN_PAIR)
-    HASHOS_RUNTIME_ACCUMULATOR_OPS(HASHOS_OP_ENUM_ACCUMULATOR)
-#undef HASHOS_OP_ENUM_ACCUMULATOR
 #undef HASHOS_OP_ENUM_JOIN_FIRST
 #undef HASHOS_OP_ENUM_JOIN_PAIR
 #undef HASHOS_OP_ENUM_AND_I32_ADD

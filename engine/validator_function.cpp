@@ -95,6 +95,35 @@ constexpr std::array<SimpleSignature, size_t(Opcode::Count)> build_simple_signat
 }
 constexpr std::array<SimpleSignature, size_t(Opcode::Count)> k_simple_signatures = build_simple_signatures();
 
+// The operand stack of types, over a buffer kept from function to function (Scratch). Not a
+// std::vector: g++ does not inline vector::push_back (its growth path makes it large), and a push
+// is the validator's most common step; here growth is out of line, so a push is a compare and a
+// store.
+class TypeStack {
+public:
+    size_t size() const { return m_size; }
+    const ValType* data() const { return m_storage.data(); }
+    ValType back() const { return m_storage[m_size - 1]; }
+    ValType operator[](size_t index) const { return m_storage[index]; }
+    void push_back(ValType type)
+    {
+        if (m_size == m_storage.size()) [[unlikely]]
+            grow();
+        m_storage[m_size++] = type;
+    }
+    void pop_back() { --m_size; }
+    void drop(size_t count) { m_size -= count; }
+    // Only ever shrinks: the stack is cut back to a frame's height.
+    void resize(size_t size) { m_size = std::min(m_size, size); }
+    void clear() { m_size = 0; }
+    std::vector<ValType>& storage() { return m_storage; }
+
+private:
+    [[gnu::noinline]] void grow() { m_storage.resize(std::max<size_t>(64, m_storage.size() * 2)); }
+    std::vector<ValType> m_storage; // its size is the stack's capacity
+    size_t m_size = 0;
+};
+
 class FunctionValidator {
 public:
     FunctionValidator(const Context& context, uint32_t function_index, const FunctionBody& body, Scratch& scratch)
@@ -107,14 +136,14 @@ public:
     {
         // The stacks are the validator's own members while it runs (one indirection less on
         // every push and pop), borrowed from the caller's scratch and handed back at the end.
-        m_values.swap(scratch.values);
+        m_values.storage().swap(scratch.values);
         m_controls.swap(scratch.controls);
         m_values.clear();
         m_controls.clear();
     }
     ~FunctionValidator()
     {
-        m_values.swap(m_scratch.values);
+        m_values.storage().swap(m_scratch.values);
         m_controls.swap(m_scratch.controls);
     }
     FunctionValidator(const FunctionValidator&) = delete;
@@ -272,7 +301,7 @@ private:
     // Both stacks live on the heap, so deep nesting in a hostile module costs memory, not C++ stack;
     // their buffers are reused from function to function (Scratch).
     Scratch& m_scratch;
-    std::vector<ValType> m_values;
+    TypeStack m_values;
     std::vector<ControlFrame> m_controls;
     size_t m_max_height = 0;
     uint32_t m_br_table_count = 0;
@@ -312,7 +341,7 @@ Result<uint32_t> FunctionValidator::run()
             default: match = top[0] == signature.pops[0] && top[1] == signature.pops[1] && top[2] == signature.pops[2]; break;
             }
             if (match) {
-                m_values.erase(m_values.end() - signature.pop_count, m_values.end());
+                m_values.drop(signature.pop_count);
                 if (signature.push_count)
                     push(signature.push);
                 continue;

@@ -505,7 +505,8 @@ std::optional<kernel::Answer> FilesHandler::answer_at_once(kernel::SenderId send
 kernel::Answer FilesHandler::roots(kernel::SenderId sender)
 {
     std::vector<std::string> paths;
-    for (auto const& root : *roots_of(sender, Blocking::Allowed))
+    auto roots = roots_of(sender, Blocking::Allowed);
+    for (auto const& root : *roots)
         paths.push_back(root->guest_path);
     hashos_files_RootsResponse response = hashos_files_RootsResponse_init_zero;
     response.guest_paths.funcs.encode = &encode_strings;

@@ -63,16 +63,18 @@ public:
         return true;
     }
 
-    // Calls `visit(id, value)` for each entry, removing those for which it returns true.
+    // Calls `visit(id, value)` once for each entry, then removes those for which it returned true
+    // (afterwards: removing shifts entries, which a single pass could then meet twice).
     template<class Visit>
     void erase_if(Visit visit)
     {
-        for (size_t i = 0; i < m_slots.size();) {
-            if (!m_slots[i].id.is_null() && visit(m_slots[i].id, m_slots[i].value))
-                remove_at(i); // another entry may have shifted into slot i: look at it again
-            else
-                ++i;
+        std::vector<MessageId> doomed;
+        for (Slot& slot : m_slots) {
+            if (!slot.id.is_null() && visit(slot.id, slot.value))
+                doomed.push_back(slot.id);
         }
+        for (MessageId id : doomed)
+            erase(id);
     }
 
     void clear()

@@ -163,7 +163,7 @@ private:
     void receive_answer_locked(MessageId id, const InterfaceHash& interface, AnswerKind kind, std::span<const uint8_t> borrowed,
         std::vector<uint8_t>* owned);
 
-    mutable std::mutex m_lock;
+    mutable SpinLock m_lock;
     const uint32_t m_pending_limit;
     const uint32_t m_queue_limit;
     WakeCallback m_wake;

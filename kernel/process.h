@@ -129,7 +129,7 @@ private:
 
     // Scheduling state: kernel/scheduler.cpp.
     enum class RunState : uint8_t { Idle, Queued, Running };
-    std::mutex m_schedule_lock;
+    SpinLock m_schedule_lock;
     std::deque<Thread*> m_ready;
     RunState m_run_state = RunState::Idle;
     bool m_exited = false;

@@ -85,7 +85,7 @@ private:
     // route() and route_borrowed(): `borrowed` null when the message owns its body.
     RouteResult route_with(Message message, const std::span<const uint8_t>* borrowed, WaitForHandler wait);
 
-    mutable std::mutex m_lock;
+    mutable SpinLock m_lock;
     std::unordered_map<InterfaceHash, Entry> m_entries;
     std::unordered_map<InterfaceHash, ProgramId> m_reserved;
 };

@@ -186,7 +186,7 @@ HostOutcome next_message(Process& process, HostCall& call)
     Wait wait = (flags & abi::k_next_block) ? Wait::Yes : Wait::No;
     if (auto result = take_event(*thread, filter, *out_span, wait))
         return finish(call, *result);
-    thread->suspend_for_next_message({ { filter.begin(), filter.end() }, out_pointer, out_capacity });
+    thread->suspend_for_next_message(filter, out_pointer, out_capacity);
     return HostOutcome::Suspend;
 }
 

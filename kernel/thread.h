@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -54,10 +55,13 @@ public:
     Suspension suspension() const { return m_suspension; }
     const NextMessageWait& wait() const { return m_wait; }
     int32_t exit_code() const { return m_exit_code; }
-    void suspend_for_next_message(NextMessageWait wait)
+    // Reuses the filter's storage: a call blocking for its answer allocates nothing.
+    void suspend_for_next_message(std::span<const MessageId> filter, uint32_t out_pointer, uint32_t out_capacity)
     {
         m_suspension = Suspension::NextMessage;
-        m_wait = std::move(wait);
+        m_wait.filter.assign(filter.begin(), filter.end());
+        m_wait.out_pointer = out_pointer;
+        m_wait.out_capacity = out_capacity;
     }
     void suspend_for_exit(int32_t code)
     {

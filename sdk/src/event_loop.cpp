@@ -6,6 +6,17 @@ namespace hashos {
 
 static EventLoop* g_current = nullptr;
 
+// Two interface hashes compared as four words, inline: a call to memcmp costs more than the
+// compare under the interpreter, and dispatch does one per served method.
+static inline bool same_hash(const uint8_t* a, const uint8_t* b)
+{
+    uint64_t x[4];
+    uint64_t y[4];
+    __builtin_memcpy(x, a, sizeof(x));
+    __builtin_memcpy(y, b, sizeof(y));
+    return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3])) == 0;
+}
+
 EventLoop::EventLoop() { g_current = this; }
 
 EventLoop::~EventLoop()
@@ -81,7 +92,7 @@ void EventLoop::dispatch(const hashos_event& event)
     }
     bool known_interface = false;
     for (detail::HandlerBase* handler = m_handlers; handler; handler = handler->next) {
-        if (memcmp(handler->interface_hash, request.interface_hash, HASHOS_INTERFACE_HASH_SIZE) != 0)
+        if (!same_hash(handler->interface_hash, request.interface_hash))
             continue;
         known_interface = true;
         if (handler->method == request.method) {

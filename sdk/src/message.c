@@ -24,7 +24,13 @@ static hashos_Error g_last_error;
 
 void hashos_message_thread_exit(void) { hashos_inbox_free(&g_answers); }
 
-int32_t hashos_receive(hashos_inbox* inbox, const uint64_t* filter, uint32_t filter_len, uint32_t flags)
+/* Out of line: kept off the hot paths it would otherwise be inlined into. Under the interpreter,
+ * every call copies the callee's frame image (its locals and constants), so a hot function that
+ * carries a cold path's locals pays for them on each call (bench/ipc). */
+#define COLD __attribute__((noinline, cold))
+
+/* hashos_receive() when the inbox is new or the event did not fit: grows it as needed. */
+static COLD int32_t receive_growing(hashos_inbox* inbox, const uint64_t* filter, uint32_t filter_len, uint32_t flags)
 {
     for (;;) {
         if (inbox->capacity < INITIAL_INBOX_SIZE) {
@@ -46,6 +52,16 @@ int32_t hashos_receive(hashos_inbox* inbox, const uint64_t* filter, uint32_t fil
         inbox->data = data;
         inbox->capacity = needed;
     }
+}
+
+int32_t hashos_receive(hashos_inbox* inbox, const uint64_t* filter, uint32_t filter_len, uint32_t flags)
+{
+    if (inbox->capacity >= INITIAL_INBOX_SIZE) {
+        int32_t result = hashos_next_message(filter, filter_len, inbox->data, inbox->capacity, flags);
+        if (result != HASHOS_E_BUFFER_TOO_SMALL)
+            return result;
+    }
+    return receive_growing(inbox, filter, filter_len, flags);
 }
 
 void hashos_inbox_free(hashos_inbox* inbox)
@@ -79,10 +95,14 @@ static int encode_body_on_stack(uint32_t method, const pb_msgdesc_t* fields, con
     return 1;
 }
 
+/* encode_body() for the messages nanopb encodes. */
+static COLD int32_t encode_body_nanopb(uint32_t method, const hashos_codec* codec, const void* message,
+    uint8_t stack[STACK_BODY_SIZE], uint8_t** out, uint32_t* out_size);
+
 /* The body for `method` and `message` (a NULL codec: an empty message), with the method number
  * first when `method` is not 0 (answers have none). `*out` is `stack` or a malloc'd buffer. */
-static int32_t encode_body(uint32_t method, const hashos_codec* codec, const void* message,
-    uint8_t stack[STACK_BODY_SIZE], uint8_t** out, uint32_t* out_size)
+static inline __attribute__((always_inline)) int32_t encode_body(uint32_t method, const hashos_codec* codec,
+    const void* message, uint8_t stack[STACK_BODY_SIZE], uint8_t** out, uint32_t* out_size)
 {
     /* A message of scalars: hashos-idl's direct encoder, after the method's varint (5 bytes at most). */
     if (codec && codec->encode && codec->max_size <= STACK_BODY_SIZE - 5) {
@@ -92,6 +112,12 @@ static int32_t encode_body(uint32_t method, const hashos_codec* codec, const voi
         *out_size = (uint32_t)(end - stack);
         return HASHOS_OK;
     }
+    return encode_body_nanopb(method, codec, message, stack, out, out_size);
+}
+
+static int32_t encode_body_nanopb(uint32_t method, const hashos_codec* codec, const void* message,
+    uint8_t stack[STACK_BODY_SIZE], uint8_t** out, uint32_t* out_size)
+{
     const pb_msgdesc_t* fields = codec ? codec->fields : NULL;
     if (encode_body_on_stack(method, fields, message, stack, out_size)) {
         *out = stack;
@@ -148,7 +174,7 @@ int32_t hashos_send_codec(const uint8_t* interface_hash, uint32_t method, const 
 }
 
 /* The status for an ERROR_ANSWER event: its code, with the text kept for hashos_last_error(). */
-static int32_t error_answer_status(const hashos_event* event)
+static COLD int32_t error_answer_status(const hashos_event* event)
 {
     hashos_Error error = hashos_Error_init_zero;
     pb_istream_t stream = pb_istream_from_buffer(hashos_event_body(event), event->body_len);

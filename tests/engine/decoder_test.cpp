@@ -184,6 +184,50 @@ TEST(DecoderSections, LebRules)
     EXPECT_DECODE_ERROR(module_with_body({ 0x41, 0xff, 0xff, 0xff, 0xff, 0x4f, 0x1a }), "integer too large");
 }
 
+// Signed LEB128 of `value` in exactly `length` bytes (padded with sign-extension bytes).
+Bytes signed_leb(int64_t value, size_t length)
+{
+    Bytes out;
+    for (size_t i = 0; i < length; ++i) {
+        uint8_t byte = uint8_t(value & 0x7f);
+        value >>= 7; // arithmetic: keeps the sign
+        out.push_back(i + 1 < length ? byte | 0x80 : byte);
+    }
+    return out;
+}
+
+// The decoder reads short LEB128 forms inline and leaves the longest form to a slow path (and the
+// five-byte i32 form to a path of its own): every length must give the same value.
+TEST(DecoderSections, ConstantsOfEveryEncodingLength)
+{
+    const int32_t i32_values[] = { 0, 1, -1, 63, -64, 64, -65, 8191, -8192, 1 << 20, -(1 << 27), INT32_MAX, INT32_MIN };
+    for (int32_t value : i32_values) {
+        for (size_t length = 1; length <= 5; ++length) {
+            if (length < 5 && (value >= (int64_t(1) << (7 * length - 1)) || value < -(int64_t(1) << (7 * length - 1))))
+                continue; // does not fit
+            Module module = decode_ok(module_with_body(concat({ { 0x41 }, signed_leb(value, length), { 0x1a } })));
+            EXPECT_EQ(module.code[0].instructions[0].i32, value) << "length " << length;
+        }
+    }
+    const int64_t i64_values[] = { 0, -1, 1234567, -(int64_t(1) << 40), (int64_t(1) << 55) + 3, INT64_MAX, INT64_MIN };
+    for (int64_t value : i64_values) {
+        for (size_t length = 1; length <= 10; ++length) {
+            if (length < 10 && (value >= (int64_t(1) << (7 * length - 1)) || value < -(int64_t(1) << (7 * length - 1))))
+                continue;
+            Module module = decode_ok(module_with_body(concat({ { 0x42 }, signed_leb(value, length), { 0x1a } })));
+            EXPECT_EQ(module.code[0].instructions[0].i64, value) << "length " << length;
+        }
+    }
+    // A five-byte i32 whose unused bits are not all copies of the sign, either way round.
+    EXPECT_DECODE_ERROR(module_with_body({ 0x41, 0x80, 0x80, 0x80, 0x80, 0x70, 0x1a }), "integer too large");
+    EXPECT_DECODE_ERROR(module_with_body({ 0x41, 0xff, 0xff, 0xff, 0xff, 0x08, 0x1a }), "integer too large");
+    EXPECT_DECODE_ERROR(module_with_body({ 0x41, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00, 0x1a }), "integer representation too long");
+    // Cut off by the end of the module in the middle of a constant.
+    Bytes function = { 0x00, 0x41, 0x80, 0x80 };
+    EXPECT_DECODE_ERROR(module_of({ k_type_void, k_one_function, section(10, concat({ { 0x01 }, leb(function.size()), function })) }),
+        "unexpected end");
+}
+
 // ---- Types, imports, exports, globals, tables, memories -----------------------------------
 
 TEST(DecoderTypes, FunctionTypes)

@@ -4,6 +4,7 @@
 // after the add, a fused load traps like the load alone, and a fused loop back-edge stopped for
 // fuel resumes without repeating its add: any slicing gives the same result for the same fuel.
 #include "engine/instance.h"
+#include "engine/interpreter_dump.h"
 #include "engine/thread.h"
 
 #include <gtest/gtest.h>
@@ -136,6 +137,19 @@ TEST_F(Fusion, LoadsFusedWithTheirOp)
     Value args[] = { Value::from_u32(65532), Value::from_u32(0) };
     EXPECT_EQ(thread.call(function("load_sub"), args), RunState::Trapped);
     EXPECT_EQ(thread.trap_message(), "out of bounds memory access: 65536+4 > 65536");
+}
+
+// The listing of engine/interpreter_dump.h names the fused ops the comments of
+// runtime_fusion.wat promise, one instruction per line.
+TEST_F(Fusion, ListingShowsTheFusedOps)
+{
+    std::string count_down = disassemble(*function("count_down"));
+    EXPECT_NE(count_down.find(" I32AddThenJumpIfI32NeLoop "), std::string::npos) << count_down;
+    EXPECT_NE(count_down.find(" Return1 "), std::string::npos) << count_down;
+    std::string mix = disassemble(*function("mix"));
+    EXPECT_NE(mix.find(" I32AddThenI32SubSwapped "), std::string::npos) << mix;
+    EXPECT_EQ(std::string(op_name(runtime::Op::I32Add)), "I32Add");
+    EXPECT_EQ(std::string(op_name(runtime::Op::Count)), "?");
 }
 
 TEST_F(Fusion, FusedBackEdgesResumeAfterRunningOutOfFuel)

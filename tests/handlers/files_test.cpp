@@ -363,7 +363,7 @@ TEST_F(FilesTest, OpensAndReadsOfCachedFilesAreAnsweredWithoutThePool)
         return data.value();
     };
     EXPECT_EQ(read_now(4), "<h1>");
-    EXPECT_EQ(read_now(3, 10), "</h");
+    EXPECT_EQ(read_now(3, 9), "</h");
     EXPECT_EQ(read_now(100), "hello</h1>"); // from the position, which the pread left alone
     EXPECT_EQ(read_now(100), "");
     hashos_files_StatHandleRequest stat = { handle };

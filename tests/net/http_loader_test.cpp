@@ -5,6 +5,10 @@
 // refusing-only list end in clear errors. Every server listens on a random 127.0.0.1 port.
 #include "hashos_node.h"
 
+#include <condition_variable>
+#include <mutex>
+#include <set>
+
 namespace hashos::net {
 namespace {
 
@@ -50,6 +54,62 @@ private:
     std::thread m_thread;
 };
 
+// An honest gateway that holds each request for one of `gathered` until requests for all of
+// them are in flight together (or 20 s pass), then answers them: it counts how many requests a
+// client keeps in flight at once. Other CIDs are answered at once.
+class GatheringGateway {
+public:
+    GatheringGateway(const std::filesystem::path& store_directory, std::set<std::string> gathered)
+        : m_store(expect_value(store::BlockStore::open(store_directory)))
+        , m_gathered(std::move(gathered))
+    {
+        m_server.Get(R"(/ipfs/([^/?]+))", [this](const httplib::Request& request, httplib::Response& response) {
+            bool gathered = m_gathered.contains(request.matches[1].str());
+            if (gathered) {
+                std::unique_lock lock(m_lock);
+                m_most = std::max(m_most, ++m_in_flight);
+                m_changed.notify_all();
+                m_changed.wait_for(lock, std::chrono::seconds(20), [&] { return m_most >= m_gathered.size(); });
+            }
+            auto cid = store::Cid::parse(request.matches[1].str());
+            if (cid.is_error() || !m_store.has(cid->multihash()).value()) {
+                response.status = 404;
+            } else {
+                auto body = expect_value(m_store.get(cid.value()));
+                response.set_content(std::string(body.begin(), body.end()), "application/vnd.ipld.raw");
+            }
+            if (gathered) {
+                std::lock_guard lock(m_lock);
+                --m_in_flight;
+            }
+        });
+        m_port = m_server.bind_to_any_port("127.0.0.1");
+        m_thread = std::thread([this] { m_server.listen_after_bind(); });
+    }
+    ~GatheringGateway()
+    {
+        m_server.stop();
+        m_thread.join();
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
+    size_t most_in_flight()
+    {
+        std::lock_guard lock(m_lock);
+        return m_most;
+    }
+
+private:
+    store::BlockStore m_store;
+    std::set<std::string> m_gathered;
+    std::mutex m_lock;
+    std::condition_variable m_changed;
+    size_t m_in_flight = 0;
+    size_t m_most = 0;
+    httplib::Server m_server;
+    int m_port = 0;
+    std::thread m_thread;
+};
+
 std::string add(const Node& node, const std::filesystem::path& file)
 {
     auto result = run_command(node.hashos("add " + shell_quote(file.string())));
@@ -63,8 +123,8 @@ struct Booted {
 };
 
 // Boots `node` with http-loader (given `gateways` and `extra` arguments) handling `loader`, then
-// runs `cid` as the main program.
-Booted boot_with_http_loader(const Node& node, const std::vector<std::string>& gateways, const std::string& cid,
+// the main program that `main_program` describes (a [[program]] named "program").
+Booted boot(const Node& node, const std::vector<std::string>& gateways, const std::string& main_program,
     const std::vector<std::string>& extra = {})
 {
     std::filesystem::copy_file(HASHOS_HTTP_LOADER_WASM, node.path("http-loader.wasm"), std::filesystem::copy_options::overwrite_existing);
@@ -83,14 +143,20 @@ Booted boot_with_http_loader(const Node& node, const std::vector<std::string>& g
         + arguments + "]\n"
                       "[[program]]\n"
                       "name = \"program\"\n"
-                      "cid = \""
-        + cid + "\"\n";
+        + main_program;
     write_file(node.path("boot.toml"), as_bytes(toml));
     auto output = node.path("boot.out");
     // `timeout`: a hang fails this test instead of stalling the suite.
     auto result = run_command("timeout 120 " + node.hashos("boot " + shell_quote(node.path("boot.toml").string())) + " >"
         + shell_quote(output.string()) + " 2>&1");
     return { result.exit_code, store::testing::read_text_file(output) };
+}
+
+// Boots `node` with http-loader handling `loader`, then runs `cid` as the main program.
+Booted boot_with_http_loader(const Node& node, const std::vector<std::string>& gateways, const std::string& cid,
+    const std::vector<std::string>& extra = {})
+{
+    return boot(node, gateways, "cid = \"" + cid + "\"\n", extra);
 }
 
 TEST(HttpLoader, RunsAProgramByCidFromAGatewayAfterSkippingALiar)
@@ -126,6 +192,30 @@ TEST(HttpLoader, ReadsChunkedAnswersAndGivesUpOnAStalledGateway)
     EXPECT_NE(booted.output.find("hello from hashos"), std::string::npos) << booted.output;
     EXPECT_NE(booted.output.find(dead.url() + ": cannot connect"), std::string::npos) << booted.output;
     EXPECT_NE(booted.output.find(stalled.url() + ": no complete answer within 1500 ms"), std::string::npos) << booted.output;
+}
+
+TEST(HttpLoader, ServesSeveralLoadsAtOnce)
+{
+    std::signal(SIGPIPE, SIG_IGN);
+    Node a, b;
+    std::string arguments;
+    std::set<std::string> contents;
+    for (size_t i = 0; i < 3; ++i) {
+        auto file = a.path("content" + std::to_string(i));
+        write_file(file, pattern_bytes(1000 + 70'000 * i));
+        auto cid = add(a, file);
+        contents.insert(cid);
+        arguments += "\"" + cid + "\", \"" + std::to_string(1000 + 70'000 * i) + "\", ";
+    }
+    // The client itself is loaded by http-loader too, from the same gateway.
+    auto client = add(a, HASHOS_LOAD_MANY_WASM);
+    GatheringGateway gateway(a.directory.path(), contents);
+    auto booted = boot(b, { gateway.url() },
+        "cid = \"" + client + "\"\nallow = [\"loader\"]\narguments = [" + arguments + "]\n");
+    ASSERT_EQ(booted.exit_code, 0) << booted.output;
+    EXPECT_EQ(gateway.most_in_flight(), 3u) << booted.output;
+    EXPECT_NE(booted.output.find("bytes"), std::string::npos) << booted.output;
+    EXPECT_NE(booted.output.find("141000 bytes"), std::string::npos) << booted.output;
 }
 
 TEST(HttpLoader, FailsClearlyWhenNoGatewayHasTheProgram)
