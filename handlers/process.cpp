@@ -15,7 +15,7 @@ namespace hashos::handlers {
 
 namespace {
 
-// Program arguments: at most this many, of at most this many bytes each.
+// Program arguments (and environment entries): at most this many, of at most this many bytes each.
 constexpr size_t k_max_arguments = 1024;
 constexpr size_t k_max_argument_size = 65536;
 
@@ -35,6 +35,17 @@ bool read_argument(pb_istream_t* stream, const pb_field_t*, void** argument)
         return false;
     arguments.push_back(std::move(text));
     return true;
+}
+
+// The first entry of `environment` that is not "NAME=value" with a non-empty name, if any.
+std::optional<std::string> malformed_variable(const std::vector<std::string>& environment)
+{
+    for (const auto& entry : environment) {
+        auto equals = entry.find('=');
+        if (equals == std::string::npos || equals == 0)
+            return entry.substr(0, 64);
+    }
+    return std::nullopt;
 }
 
 // Copies `text` into a nanopb char array of `capacity` bytes; false if it does not fit.
@@ -99,8 +110,14 @@ void ProcessManager::handle(kernel::Message message)
         SpawnSpec spec;
         spawn_request.arguments.funcs.decode = &read_argument;
         spawn_request.arguments.arg = &spec.arguments;
+        spawn_request.environment.funcs.decode = &read_argument;
+        spawn_request.environment.arg = &spec.environment;
         if (auto decoded = decode(request->payload, hashos_process_SpawnRequest_fields, &spawn_request); decoded.is_error()) {
             reply(malformed_request("process", decoded.error().message()));
+            return;
+        }
+        if (auto bad = malformed_variable(spec.environment)) {
+            reply(error(kernel::ErrorCode::InvalidArgument, "environment entry \"" + *bad + "\" is not NAME=value"));
             return;
         }
         spec.cid = spawn_request.cid;

@@ -20,6 +20,7 @@
 #pragma once
 
 #include "kernel/process.h"
+#include "kernel/spin_lock.h"
 
 #include <atomic>
 #include <chrono>
@@ -85,8 +86,10 @@ private:
     void push_locked(std::shared_ptr<Process> process);
 
     SchedulerConfig m_config;
-    std::mutex m_lock;
-    std::condition_variable m_wakeup;
+    // A spin lock (kernel/spin_lock.h): every hand-off takes it twice (wake, pick); idle workers
+    // sleep on the condition variable, which releases it.
+    SpinLock m_lock;
+    std::condition_variable_any m_wakeup;
     std::deque<std::shared_ptr<Process>> m_queue;
     std::vector<std::unique_ptr<Worker>> m_workers;
     size_t m_sleeping = 0;

@@ -122,8 +122,8 @@ static inline uint8_t* hashos_codec_put_fixed(uint8_t* out, uint64_t value, unsi
     return out;
 }
 
-/* NULL when the varint runs past `end` or over 64 bits. */
-static inline const uint8_t* hashos_codec_get_varint(const uint8_t* in, const uint8_t* end, uint64_t* value)
+/* hashos_codec_get_varint() past its first byte. */
+static inline const uint8_t* hashos_codec_get_long_varint(const uint8_t* in, const uint8_t* end, uint64_t* value)
 {
     uint64_t result = 0;
     for (unsigned shift = 0; shift < 64; shift += 7) {
@@ -139,6 +139,18 @@ static inline const uint8_t* hashos_codec_get_varint(const uint8_t* in, const ui
         }
     }
     return NULL;
+}
+
+/* NULL when the varint runs past `end` or over 64 bits. Tags, method numbers and small values
+   take one byte: that case skips the loop (under the interpreter, a loop's setup and exit cost
+   more than the byte; bench/ipc decodes three such varints per round trip). */
+static inline const uint8_t* hashos_codec_get_varint(const uint8_t* in, const uint8_t* end, uint64_t* value)
+{
+    if (in != end && *in < 0x80) {
+        *value = *in;
+        return in + 1;
+    }
+    return hashos_codec_get_long_varint(in, end, value);
 }
 
 static inline const uint8_t* hashos_codec_get_fixed(const uint8_t* in, const uint8_t* end, uint64_t* value, unsigned size)

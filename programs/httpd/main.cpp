@@ -7,6 +7,12 @@
 // without the '/' is redirected to it. Every connection is a coroutine on one EventLoop: a Read
 // of the socket is a message whose answer comes when data does, so one wasm thread serves many
 // clients. The HTTP logic is http.h, shared with the native twin that bench/httpd compares.
+//
+// Files stay open for a moment after they are served (an open-file cache, as nginx's
+// open_file_cache): a file asked for again within about a second costs one positioned Read
+// instead of an Open, a Read and a Close. Its bytes are always read anew, so a file changed in
+// place is served changed at once; a file replaced or removed (a new inode at the path) is seen
+// within two seconds. `--cache-seconds 0` turns the cache off.
 #include "hashos/hashos.hpp"
 #include "http.h"
 
@@ -19,6 +25,7 @@ struct Settings {
     char host[64] = "127.0.0.1";
     uint32_t port = 8080;
     char root[256] = "";
+    uint32_t cache_seconds = 1;
 };
 Settings g_settings;
 
@@ -53,12 +60,99 @@ hashos::Task<int32_t> write_error(uint64_t socket, int status, bool keep_alive, 
     co_return co_await write_all(socket, response, size);
 }
 
-// Reads up to `size` bytes of an open file into `out`; the count read, or a negative status.
-hashos::Task<int64_t> read_file(uint64_t handle, char* out, uint32_t size)
+// The open-file cache: one slot per recently served regular file. A slot is fresh while the
+// clock below has ticked at most `cache_seconds` times since it was opened; a slot no longer
+// fresh is found no more, and its handle is closed once no response reads from it.
+constexpr size_t k_cache_slots = 64;
+struct CachedFile {
+    char path[sizeof(Settings::root) + httpd::k_max_path + 16];
+    uint64_t handle = 0;
+    uint64_t size = 0;
+    uint32_t opened_at = 0; // g_ticks then
+    uint32_t readers = 0;   // responses reading from the handle now
+    bool used = false;
+    bool changed = false; // its length is no longer the cached one: never fresh again
+};
+CachedFile g_cache[k_cache_slots];
+uint32_t g_ticks = 0;
+
+bool fresh(const CachedFile& slot) { return !slot.changed && g_ticks - slot.opened_at <= g_settings.cache_seconds; }
+
+// Closes a slot's handle if nobody reads from it and it is no longer fresh.
+void close_if_done(CachedFile& slot)
+{
+    if (slot.used && slot.readers == 0 && !fresh(slot)) {
+        close_file(slot.handle);
+        slot.used = false;
+    }
+}
+
+// Counts seconds for the cache (one timer message a second) and closes what went stale.
+hashos::Task<> tick()
+{
+    for (;;) {
+        if (!(co_await hashos::sleep_for(1'000'000'000)).ok())
+            co_return;
+        ++g_ticks;
+        for (auto& slot : g_cache)
+            close_if_done(slot);
+    }
+}
+
+void release(CachedFile* slot)
+{
+    --slot->readers;
+    close_if_done(*slot);
+}
+
+CachedFile* cached(const char* path)
+{
+    for (auto& slot : g_cache) {
+        if (slot.used && fresh(slot) && strcmp(slot.path, path) == 0)
+            return &slot;
+    }
+    return nullptr;
+}
+
+// Keeps an open file in the cache, in a free slot or in place of the oldest idle one; nullptr
+// (the caller closes the file when done) when the cache is off, the file is too large to be
+// read in one message, or every slot is being read.
+CachedFile* remember(const char* path, uint64_t handle, uint64_t size)
+{
+    if (g_settings.cache_seconds == 0 || size >= k_file_chunk)
+        return nullptr;
+    CachedFile* chosen = nullptr;
+    for (auto& slot : g_cache) {
+        if (!slot.used) {
+            chosen = &slot;
+            break;
+        }
+        if (slot.readers == 0 && (!chosen || slot.opened_at < chosen->opened_at))
+            chosen = &slot;
+    }
+    if (!chosen)
+        return nullptr;
+    if (chosen->used)
+        close_file(chosen->handle);
+    memcpy(chosen->path, path, strlen(path) + 1);
+    chosen->handle = handle;
+    chosen->size = size;
+    chosen->opened_at = g_ticks;
+    chosen->readers = 0;
+    chosen->used = true;
+    chosen->changed = false;
+    return chosen;
+}
+
+// Reads up to `size` bytes of an open file at `offset` into `out`; the count read, or a
+// negative status. Positioned, so that several responses may read one cached handle.
+hashos::Task<int64_t> read_file(uint64_t handle, uint64_t offset, char* out, uint32_t size)
 {
     hashos_files_ReadRequest request = hashos_files_ReadRequest_init_zero;
     request.handle = handle;
     request.size = size;
+    request.has_offset = true;
+    request.offset = offset;
     hashos_pb_bytes bytes = { out, 0, size };
     hashos_files_ReadResponse prepared = hashos_files_ReadResponse_init_zero;
     prepared.data = hashos_pb_bytes_in(&bytes);
@@ -66,20 +160,30 @@ hashos::Task<int64_t> read_file(uint64_t handle, char* out, uint32_t size)
     co_return answer.ok() ? int64_t(bytes.size) : -1;
 }
 
-// Sends an open file as a 200 response and closes it.
-hashos::Task<int32_t> send_file(uint64_t socket, uint64_t handle, uint64_t size, const char* type, bool keep_alive, bool head_only)
+// Sends an open file as a 200 response, then releases it: back to its cache slot, or closed
+// when it has none.
+hashos::Task<int32_t> send_file(uint64_t socket, uint64_t handle, CachedFile* slot, uint64_t size, const char* type, bool keep_alive,
+    bool head_only)
 {
+    if (slot)
+        ++slot->readers;
+    auto done = [&] {
+        if (slot)
+            release(slot);
+        else
+            close_file(handle);
+    };
     char head[512];
     size_t head_size = httpd::response_head(head, sizeof(head), 200, type, size, keep_alive);
     if (head_only || size == 0) {
-        close_file(handle);
+        done();
         co_return co_await write_all(socket, head, head_size);
     }
     // The head and the first chunk go out in one write: one message, one packet for small files.
     uint32_t chunk = size < k_file_chunk ? uint32_t(size) : k_file_chunk;
     char* buffer = static_cast<char*>(malloc(head_size + chunk));
     if (!buffer) {
-        close_file(handle);
+        done();
         co_return co_await write_error(socket, 500, false, head_only);
     }
     memcpy(buffer, head, head_size);
@@ -88,7 +192,7 @@ hashos::Task<int32_t> send_file(uint64_t socket, uint64_t handle, uint64_t size,
     int32_t status = HASHOS_OK;
     while (left > 0) {
         uint32_t want = left < chunk ? uint32_t(left) : chunk;
-        int64_t got = co_await read_file(handle, buffer + prefix, want);
+        int64_t got = co_await read_file(handle, size - left, buffer + prefix, want);
         if (got <= 0) {
             // The file shrank or failed after its size was promised: end the connection, so the
             // client sees a short body rather than a wrong one.
@@ -102,7 +206,39 @@ hashos::Task<int32_t> send_file(uint64_t socket, uint64_t handle, uint64_t size,
         prefix = 0;
     }
     free(buffer);
-    close_file(handle);
+    done();
+    co_return status;
+}
+
+// Sends a cached file as a 200 response. It is read whole first, one byte more than its cached
+// size so that a change of length shows: then nothing is sent, `changed` is set and the slot is
+// forgotten, for the caller to open the file anew.
+hashos::Task<int32_t> send_cached(uint64_t socket, CachedFile* slot, const char* type, bool keep_alive, bool head_only, bool& changed)
+{
+    constexpr size_t k_head_room = 512;
+    ++slot->readers;
+    uint64_t size = slot->size;
+    char* buffer = static_cast<char*>(malloc(k_head_room + size + 1));
+    if (!buffer) {
+        release(slot);
+        co_return co_await write_error(socket, 500, false, head_only);
+    }
+    int64_t got = co_await read_file(slot->handle, 0, buffer + k_head_room, uint32_t(size + 1));
+    if (got != int64_t(size)) {
+        slot->changed = true;
+        release(slot);
+        free(buffer);
+        changed = true;
+        co_return HASHOS_OK;
+    }
+    // The head goes just before the body, so that both leave in one write.
+    char head[k_head_room];
+    size_t head_size = httpd::response_head(head, sizeof(head), 200, type, size, keep_alive);
+    char* start = buffer + k_head_room - head_size;
+    memcpy(start, head, head_size);
+    int32_t status = co_await write_all(socket, start, head_size + (head_only ? 0 : size_t(size)));
+    free(buffer);
+    release(slot);
     co_return status;
 }
 
@@ -134,6 +270,13 @@ hashos::Task<int32_t> respond(uint64_t socket, const httpd::Request& request)
 
     char path[sizeof(g_settings.root) + httpd::k_max_path + 16];
     file_path(request.path, path);
+    if (CachedFile* slot = cached(path)) {
+        bool changed = false;
+        int32_t status = co_await send_cached(socket, slot, httpd::content_type(path), request.keep_alive, head_only, changed);
+        if (!changed)
+            co_return status;
+        // Its length changed since it was opened: opened anew below.
+    }
     hashos_files_OpenRequest open = hashos_files_OpenRequest_init_zero;
     open.path = hashos_pb_string(path);
     open.read = true;
@@ -156,7 +299,8 @@ hashos::Task<int32_t> respond(uint64_t socket, const httpd::Request& request)
         co_return co_await write_error(socket, 404, request.keep_alive, head_only);
     }
 
-    co_return co_await send_file(socket, handle, stat.size, httpd::content_type(path), request.keep_alive, head_only);
+    CachedFile* slot = remember(path, handle, stat.size);
+    co_return co_await send_file(socket, handle, slot, stat.size, httpd::content_type(path), request.keep_alive, head_only);
 }
 
 hashos::Task<> serve(uint64_t socket)
@@ -250,6 +394,17 @@ bool parse_arguments(const hashos_environment* environment)
                 return false;
             g_settings.port = port;
             ++i;
+        } else if (strcmp(argument, "--cache-seconds") == 0 && value) {
+            uint32_t seconds = 0;
+            for (const char* c = value; *c; ++c) {
+                if (*c < '0' || *c > '9' || seconds > 3600)
+                    return false;
+                seconds = seconds * 10 + uint32_t(*c - '0');
+            }
+            if (!*value || seconds > 3600)
+                return false;
+            g_settings.cache_seconds = seconds;
+            ++i;
         } else if (strcmp(argument, "--root") == 0 && value) {
             size_t size = strlen(value);
             while (size > 0 && value[size - 1] == '/')
@@ -275,7 +430,7 @@ int main()
         bool ok = parse_arguments(environment);
         hashos_environment_free(environment);
         if (!ok) {
-            hashos_log_write(hashos_log_Level_LEVEL_ERROR, "usage: httpd [--listen HOST:PORT] [--root GUEST_PATH]");
+            hashos_log_write(hashos_log_Level_LEVEL_ERROR, "usage: httpd [--listen HOST:PORT] [--root GUEST_PATH] [--cache-seconds N]");
             return 2;
         }
     }
@@ -290,6 +445,8 @@ int main()
     hashos_log_format(hashos_log_Level_LEVEL_INFO, "serving %s on http://%s:%u/", g_settings.root[0] ? g_settings.root : "/",
         g_settings.host, (unsigned)port);
     hashos::EventLoop loop;
+    if (g_settings.cache_seconds > 0)
+        loop.spawn(tick());
     loop.spawn(accept_loop(listener));
     return loop.run();
 }

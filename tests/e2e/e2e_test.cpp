@@ -155,7 +155,7 @@ TEST_F(E2e, SavedPermissionsApplyUntilReset)
     auto cid = add(test_program("lister"));
     EXPECT_EQ(hashos({ "perms", "set", cid, "process", "allow" }).exit_code, 0);
     auto listed = hashos({ "perms" });
-    EXPECT_EQ(listed.out, cid + "  process@f9012481bba9  allow\n");
+    EXPECT_EQ(listed.out, cid + "  process@535181a015b3  allow\n");
     EXPECT_EQ(hashos({ "run", cid }).exit_code, 0);
     EXPECT_EQ(hashos({ "perms", "reset", cid }).out, "removed 1 rule(s)\n");
     EXPECT_EQ(hashos({ "run", cid }).exit_code, 4);

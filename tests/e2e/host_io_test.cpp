@@ -217,6 +217,40 @@ TEST_F(HostIo, HttpdServesADirectory)
     EXPECT_EQ(connects, "1 0 ");
 }
 
+// httpd keeps recently served files open for a second or two (its open-file cache): a file
+// changed in place is served changed at once; one replaced or removed, soon after.
+TEST_F(HostIo, HttpdServesChangedFiles)
+{
+    fs::path site = make_site();
+    int port = start_httpd(site);
+    ASSERT_GT(port, 0);
+    std::string url = "http://127.0.0.1:" + std::to_string(port) + "/index.html";
+    EXPECT_EQ(capture("curl -sS " + url), read_text(site / "index.html"));
+    EXPECT_EQ(capture("curl -sS " + url), read_text(site / "index.html")); // from the cache
+
+    // In place, longer and then shorter: served as it is now, with its new length.
+    write_text(site / "index.html", "<h1>changed in place, and longer than it was</h1>\n");
+    EXPECT_EQ(capture("curl -sS " + url), "<h1>changed in place, and longer than it was</h1>\n");
+    write_text(site / "index.html", "<p>short</p>\n");
+    EXPECT_EQ(capture("curl -sS " + url), "<p>short</p>\n");
+
+    // Replaced by a new file (a new inode at the path), then removed: seen within seconds.
+    auto eventually = [&](const std::string& command, const std::string& expected) {
+        std::string got;
+        for (int attempt = 0; attempt < 200 && got != expected; ++attempt) {
+            got = capture(command);
+            if (got != expected)
+                std::this_thread::sleep_for(100ms);
+        }
+        return got;
+    };
+    write_text(site / "replacement.tmp", "<p>replaced</p>\n");
+    fs::rename(site / "replacement.tmp", site / "index.html");
+    EXPECT_EQ(eventually("curl -sS " + url, "<p>replaced</p>\n"), "<p>replaced</p>\n");
+    fs::remove(site / "index.html");
+    EXPECT_EQ(eventually("curl -sS -o /dev/null -w '%{http_code}' " + url, "404"), "404");
+}
+
 TEST_F(HostIo, HttpdUnderWrkHasNoErrors)
 {
     int port = start_httpd(make_site());
@@ -253,6 +287,16 @@ TEST_F(HostIo, FilesDemoCopiesListsAndRenames)
     EXPECT_NE(output().find("info: 2 entries"), std::string::npos) << output();
     // Without --dir the program has no files at all.
     EXPECT_EQ(run({ "run", program("files-demo"), "--", "list", "/work" }), 1) << output();
+    // Granted read-only (":ro"), the directory can be listed and read but not written to.
+    std::string read_only = grant + ":ro";
+    ASSERT_EQ(run({ "run", "--dir", read_only, program("files-demo"), "--", "list", "/work" }), 0) << output();
+    EXPECT_NE(output().find("info: a.txt\n"), std::string::npos) << output();
+    EXPECT_EQ(run({ "run", "--dir", read_only, program("files-demo"), "--", "copy", "/work/a.txt", "/work/d.txt" }), 1) << output();
+    EXPECT_NE(output().find("granted read-only"), std::string::npos) << output();
+    EXPECT_NE(output().find("errno 30"), std::string::npos) << output(); // EROFS
+    EXPECT_FALSE(fs::exists(dir / "d.txt"));
+    EXPECT_EQ(run({ "run", "--dir", read_only, program("files-demo"), "--", "rename", "/work/a.txt", "/work/e.txt" }), 1) << output();
+    EXPECT_TRUE(fs::exists(dir / "a.txt"));
 }
 
 TEST_F(HostIo, AHostileProgramCannotLeaveItsRoot)

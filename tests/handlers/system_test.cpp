@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <pb_decode.h>
+#include <pb_encode.h>
 
 #include <cstring>
 
@@ -48,6 +49,29 @@ std::vector<uint8_t> spawn_body(const std::string& cid)
 {
     hashos_process_SpawnRequest request = hashos_process_SpawnRequest_init_zero;
     std::snprintf(request.cid, sizeof(request.cid), "%s", cid.c_str());
+    return encode_request(hashos_process_Process_METHOD_Spawn, hashos_process_SpawnRequest_fields, &request);
+}
+
+// A nanopb encode callback writing each string of a vector as one occurrence of the field.
+bool encode_strings(pb_ostream_t* stream, const pb_field_t* field, void* const* argument)
+{
+    for (const auto& text : *static_cast<const std::vector<std::string>*>(*argument)) {
+        if (!pb_encode_tag_for_field(stream, field)
+            || !pb_encode_string(stream, reinterpret_cast<const pb_byte_t*>(text.data()), text.size()))
+            return false;
+    }
+    return true;
+}
+
+std::vector<uint8_t> spawn_body(const std::string& cid, const std::vector<std::string>& arguments,
+    const std::vector<std::string>& environment)
+{
+    hashos_process_SpawnRequest request = hashos_process_SpawnRequest_init_zero;
+    std::snprintf(request.cid, sizeof(request.cid), "%s", cid.c_str());
+    request.arguments.funcs.encode = &encode_strings;
+    request.arguments.arg = const_cast<std::vector<std::string>*>(&arguments);
+    request.environment.funcs.encode = &encode_strings;
+    request.environment.arg = const_cast<std::vector<std::string>*>(&environment);
     return encode_request(hashos_process_Process_METHOD_Spawn, hashos_process_SpawnRequest_fields, &request);
 }
 
@@ -132,6 +156,31 @@ TEST_F(SystemTest, ProcessHandlerSpawnsWaitsAndLists)
     ASSERT_FALSE(decode(ended->body, hashos_process_WaitResponse_fields, &wait).is_error());
     EXPECT_EQ(wait.termination, hashos_process_Termination_TERMINATION_KILLED);
     EXPECT_EQ(std::string(wait.reason), "stopped by the test");
+}
+
+TEST_F(SystemTest, SpawnGivesTheChildItsArgumentsAndEnvironment)
+{
+    auto spin = m_store.add(read_program("spin"));
+    auto spawned = process_call(spawn_body(spin.to_string(), { "-n", "3" }, { "HOME=/home/ada", "EMPTY=", "A=b=c" }));
+    ASSERT_EQ(spawned.kind, kernel::AnswerKind::Ok) << decode_error(spawned.body).message;
+    hashos_process_SpawnResponse response = hashos_process_SpawnResponse_init_zero;
+    ASSERT_FALSE(decode(spawned.body, hashos_process_SpawnResponse_fields, &response).is_error());
+
+    // What the `environment` handler answers the child.
+    auto context = m_system->processes().startup_context(kernel::SenderId(response.process_id), NameWait::Yes);
+    ASSERT_TRUE(context);
+    EXPECT_EQ(context->program_name, spin.to_string());
+    EXPECT_EQ(context->arguments, (std::vector<std::string> { "-n", "3" }));
+    EXPECT_EQ(context->environment, (std::vector<std::string> { "HOME=/home/ada", "EMPTY=", "A=b=c" }));
+    m_system->kernel().kill(kernel::ProcessId(response.process_id), "stopped by the test");
+
+    // An entry without '=' or without a name is refused, and nothing starts.
+    for (std::string bad : { "PATH", "=value" }) {
+        auto refused = process_call(spawn_body(spin.to_string(), {}, { "OK=1", bad }));
+        EXPECT_EQ(error_code(refused), uint32_t(kernel::ErrorCode::InvalidArgument)) << bad;
+        EXPECT_NE(decode_error(refused.body).message.find("\"" + bad + "\" is not NAME=value"), std::string::npos)
+            << decode_error(refused.body).message;
+    }
 }
 
 TEST_F(SystemTest, LimitsTheNumberOfProcesses)

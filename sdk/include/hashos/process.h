@@ -15,6 +15,11 @@ extern "C" {
 int32_t hashos_process_spawn(const char* cid, const char* const* arguments, uint32_t argument_count,
     uint64_t* process_id);
 
+/* The same, with `environment_count` environment variables ("NAME=value" each) for the child; a
+ * child inherits none from its parent. */
+int32_t hashos_process_spawn_with_environment(const char* cid, const char* const* arguments,
+    uint32_t argument_count, const char* const* environment, uint32_t environment_count, uint64_t* process_id);
+
 /* Waits until the child `process_id` ends; how it ended is written at `result`. */
 int32_t hashos_process_wait(uint64_t process_id, hashos_process_WaitResponse* result);
 

@@ -9,6 +9,7 @@ typedef struct {
     uint32_t count;
 } Strings;
 
+/* Each string of a Strings as one occurrence of a repeated string field. */
 static bool encode_arguments(pb_ostream_t* stream, const pb_field_t* field, void* const* argument)
 {
     const Strings* strings = *argument;
@@ -23,13 +24,22 @@ static bool encode_arguments(pb_ostream_t* stream, const pb_field_t* field, void
 int32_t hashos_process_spawn(const char* cid, const char* const* arguments, uint32_t argument_count,
     uint64_t* process_id)
 {
+    return hashos_process_spawn_with_environment(cid, arguments, argument_count, NULL, 0, process_id);
+}
+
+int32_t hashos_process_spawn_with_environment(const char* cid, const char* const* arguments,
+    uint32_t argument_count, const char* const* environment, uint32_t environment_count, uint64_t* process_id)
+{
     hashos_process_SpawnRequest request = hashos_process_SpawnRequest_init_zero;
     if (strlen(cid) >= sizeof(request.cid))
         return HASHOS_E_ENCODE;
     memcpy(request.cid, cid, strlen(cid) + 1);
-    Strings strings = { arguments, argument_count };
+    Strings argument_strings = { arguments, argument_count };
     request.arguments.funcs.encode = encode_arguments;
-    request.arguments.arg = &strings;
+    request.arguments.arg = &argument_strings;
+    Strings environment_strings = { environment, environment_count };
+    request.environment.funcs.encode = encode_arguments;
+    request.environment.arg = &environment_strings;
     hashos_process_SpawnResponse response = hashos_process_SpawnResponse_init_zero;
     int32_t status = HASHOS_CALL(hashos_process_Process, Spawn, &request, &response, 0);
     *process_id = response.process_id;
