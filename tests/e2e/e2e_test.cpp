@@ -2,42 +2,20 @@
 // directory of its own, with no terminal (so "ask" denies).
 #include "ping.interface.h"
 
+#include "hashos_command.h"
+
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <csignal>
-#include <fcntl.h>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
-#include <spawn.h>
-#include <sstream>
-#include <sys/wait.h>
-#include <thread>
-#include <unistd.h>
-
-extern char** environ;
 
 namespace {
 
-struct Outcome {
-    int exit_code = -1;
-    std::string out;
-    std::string err;
-};
-
-std::string read_text(const std::filesystem::path& path)
-{
-    std::ifstream file(path);
-    std::stringstream text;
-    text << file.rdbuf();
-    return text.str();
-}
+using namespace hashos::e2e;
 
 size_t line_count(const std::string& text) { return size_t(std::count(text.begin(), text.end(), '\n')); }
-
-std::string program(const std::string& name) { return std::string(HASHOS_PROGRAMS_DIR) + "/" + name + ".wasm"; }
-std::string test_program(const std::string& name) { return std::string(HASHOS_E2E_WASM_DIR) + "/e2e_" + name + ".wasm"; }
 
 class E2e : public ::testing::Test {
 protected:
@@ -50,40 +28,7 @@ protected:
     ~E2e() override { std::filesystem::remove_all(m_directory); }
 
     // Runs `hashos --data-dir DIR ARGS...` with stdin from /dev/null; kills it after a minute.
-    Outcome hashos(std::vector<std::string> args)
-    {
-        args.insert(args.begin(), { HASHOS_BINARY, "--data-dir", m_directory.string() });
-        std::vector<char*> argv;
-        for (auto& arg : args)
-            argv.push_back(arg.data());
-        argv.push_back(nullptr);
-        auto out_path = m_directory / "stdout", err_path = m_directory / "stderr";
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-        posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        pid_t pid = 0;
-        int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-        posix_spawn_file_actions_destroy(&actions);
-        EXPECT_EQ(spawned, 0);
-        Outcome outcome;
-        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-        int status = 0;
-        while (waitpid(pid, &status, WNOHANG) == 0) {
-            if (std::chrono::steady_clock::now() > deadline) {
-                ADD_FAILURE() << "hashos did not finish within a minute";
-                kill(pid, SIGKILL);
-                waitpid(pid, &status, 0);
-                break;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        }
-        outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        outcome.out = read_text(out_path);
-        outcome.err = read_text(err_path);
-        return outcome;
-    }
+    Outcome hashos(std::vector<std::string> args) { return run_hashos(m_directory, std::move(args)); }
 
     std::string add(const std::string& file)
     {

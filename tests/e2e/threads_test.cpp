@@ -1,37 +1,16 @@
 // Threads end to end (docs/threads.md): `hashos run` on SDK programs built with THREADS —
 // atomic-sum with 1, 2, 4 and 8 threads, a producer-consumer on the SDK's mutex and condition
 // variables, a trap in a child thread, and the thread limit's error.
+#include "hashos_command.h"
+
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <csignal>
-#include <fcntl.h>
 #include <filesystem>
-#include <fstream>
 #include <random>
-#include <spawn.h>
-#include <sstream>
-#include <sys/wait.h>
-#include <thread>
-#include <unistd.h>
-
-extern char** environ;
 
 namespace {
 
-struct Outcome {
-    int exit_code = -1;
-    std::string out;
-    std::string err;
-};
-
-std::string read_text(const std::filesystem::path& path)
-{
-    std::ifstream file(path);
-    std::stringstream text;
-    text << file.rdbuf();
-    return text.str();
-}
+using namespace hashos::e2e;
 
 class Threads : public ::testing::Test {
 protected:
@@ -46,40 +25,13 @@ protected:
     // `hashos --data-dir DIR run PROGRAM -- ARGS...`, killed after two minutes.
     Outcome run(const std::string& program, std::vector<std::string> args = {})
     {
-        std::vector<std::string> all { HASHOS_BINARY, "--data-dir", m_directory.string(), "run", program, "--" };
+        std::vector<std::string> all { "run", program, "--" };
         all.insert(all.end(), args.begin(), args.end());
-        std::vector<char*> argv;
-        for (auto& arg : all)
-            argv.push_back(arg.data());
-        argv.push_back(nullptr);
-        auto out_path = m_directory / "stdout", err_path = m_directory / "stderr";
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-        posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        pid_t pid = 0;
-        EXPECT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
-        posix_spawn_file_actions_destroy(&actions);
-        auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
-        int status = 0;
-        while (waitpid(pid, &status, WNOHANG) == 0) {
-            if (std::chrono::steady_clock::now() > deadline) {
-                ADD_FAILURE() << "hashos did not finish within two minutes";
-                kill(pid, SIGKILL);
-                waitpid(pid, &status, 0);
-                break;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        }
-        return { WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), read_text(out_path), read_text(err_path) };
+        return run_hashos(m_directory, std::move(all), std::chrono::minutes(2));
     }
 
     std::filesystem::path m_directory;
 };
-
-std::string program(const std::string& name) { return std::string(HASHOS_PROGRAMS_DIR) + "/" + name + ".wasm"; }
-std::string test_program(const std::string& name) { return std::string(HASHOS_E2E_WASM_DIR) + "/e2e_" + name + ".wasm"; }
 
 // The sum of i % 1000 + 1 for i < elements, as atomic-sum fills its array.
 uint64_t expected_sum(uint64_t elements) { return elements / 1000 * 500500 + (elements % 1000) * (elements % 1000 + 1) / 2; }
