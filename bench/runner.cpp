@@ -79,11 +79,16 @@ Result<std::vector<Extern>> stub_imports(Store& store, const Module& module)
     return imports;
 }
 
+Result<ValidModule> decode_and_validate(std::span<const uint8_t> bytes)
+{
+    auto module = TRY(decode(bytes));
+    return validate(std::move(module));
+}
+
 // Everything from bytes to a finished call of `run`; returns its i32 result.
 Result<int32_t> spawn_and_run(std::span<const uint8_t> bytes, FuelMetering metering)
 {
-    auto module = TRY(decode(bytes));
-    auto valid = TRY(validate(std::move(module)));
+    auto valid = TRY(decode_and_validate(bytes));
     Store store;
     store.set_fuel_metering(metering);
     std::vector<Extern> imports = TRY(stub_imports(store, valid.module()));
@@ -112,10 +117,7 @@ int measure_startup(std::span<const uint8_t> bytes, int count)
 
 int dump(std::span<const uint8_t> bytes, FuelMetering metering)
 {
-    auto module = decode(bytes);
-    if (module.is_error())
-        return fail(module.error().message());
-    auto valid = validate(std::move(module.value()));
+    auto valid = decode_and_validate(bytes);
     if (valid.is_error())
         return fail(valid.error().message());
     Store store;
@@ -133,10 +135,7 @@ int dump(std::span<const uint8_t> bytes, FuelMetering metering)
 
 int measure_run(std::span<const uint8_t> bytes, FuelMetering metering)
 {
-    auto module = decode(bytes);
-    if (module.is_error())
-        return fail(module.error().message());
-    auto valid = validate(std::move(module.value()));
+    auto valid = decode_and_validate(bytes);
     if (valid.is_error())
         return fail(valid.error().message());
     Store store;

@@ -19,29 +19,10 @@ public:
     {
     }
 
-    Delivery deliver(Message&& message) override
-    {
-        switch (m_mailbox->offer(std::move(message))) {
-        case Mailbox::Offer::Accepted:
-            return Delivery::Accepted;
-        case Mailbox::Offer::QueueFull:
-            return Delivery::QueueFull;
-        case Mailbox::Offer::Closed:
-            break;
-        }
-        return Delivery::Gone;
-    }
+    Delivery deliver(Message&& message) override { return delivery_of(m_mailbox->offer(std::move(message))); }
     Delivery deliver_borrowed(Message&& message, std::span<const uint8_t> body) override
     {
-        switch (m_mailbox->offer_borrowed(std::move(message), body)) {
-        case Mailbox::Offer::Accepted:
-            return Delivery::Accepted;
-        case Mailbox::Offer::QueueFull:
-            return Delivery::QueueFull;
-        case Mailbox::Offer::Closed:
-            break;
-        }
-        return Delivery::Gone;
+        return delivery_of(m_mailbox->offer_borrowed(std::move(message), body));
     }
     void cancel(MessageId id) override { m_mailbox->drop_queued(id); }
     void sender_exited(SenderId sender) override { m_mailbox->sender_exited(sender); }
@@ -53,6 +34,19 @@ public:
     std::string description() const override { return m_description; }
 
 private:
+    static Delivery delivery_of(Mailbox::Offer offer)
+    {
+        switch (offer) {
+        case Mailbox::Offer::Accepted:
+            return Delivery::Accepted;
+        case Mailbox::Offer::QueueFull:
+            return Delivery::QueueFull;
+        case Mailbox::Offer::Closed:
+            break;
+        }
+        return Delivery::Gone;
+    }
+
     std::shared_ptr<Mailbox> m_mailbox;
     std::string m_description;
 };

@@ -13,14 +13,6 @@ struct Bytes {
     size_t size = 0;
 };
 
-size_t length_of(const char* text)
-{
-    size_t size = 0;
-    while (text[size])
-        ++size;
-    return size;
-}
-
 // RFC 4648, section 6: 5 bits per character, most significant first; the bits left over at the
 // end must be fewer than 5 and zero (canonical encodings only). Multibase `b` is lower case, `B`
 // upper case; mixed case is not base32.
@@ -126,7 +118,7 @@ const char* read_multihash(const Bytes& bytes, size_t position, ContentId& out)
 
 const char* parse_cid(const char* text, ContentId& out)
 {
-    size_t size = length_of(text);
+    size_t size = __builtin_strlen(text);
     Bytes bytes;
     // CIDv0: 46 base58btc characters starting "Qm", the bare multihash of a dag-pb block.
     if (size == 46 && text[0] == 'Q' && text[1] == 'm') {

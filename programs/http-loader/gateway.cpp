@@ -4,14 +4,6 @@ namespace http_loader {
 
 namespace {
 
-size_t length_of(const char* text)
-{
-    size_t size = 0;
-    while (text[size])
-        ++size;
-    return size;
-}
-
 bool starts_with(const char* text, const char* prefix)
 {
     for (; *prefix; ++text, ++prefix) {
@@ -125,7 +117,7 @@ const char* parse_gateway(const char* text, Gateway& out)
     }
     if (*rest && *rest != '/')
         return "expected [http://]HOST[:PORT][/BASE]";
-    size_t base_size = length_of(rest);
+    size_t base_size = __builtin_strlen(rest);
     while (base_size > 0 && rest[base_size - 1] == '/')
         --base_size;
     if (base_size >= sizeof(out.base_path))

@@ -4,19 +4,11 @@ namespace httpd {
 
 namespace {
 
-size_t length_of(const char* text)
-{
-    size_t size = 0;
-    while (text[size])
-        ++size;
-    return size;
-}
-
 char lower(char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
 
 bool equal_ignoring_case(const char* a, size_t a_size, const char* b)
 {
-    size_t b_size = length_of(b);
+    size_t b_size = __builtin_strlen(b);
     if (a_size != b_size)
         return false;
     for (size_t i = 0; i < a_size; ++i) {
@@ -129,7 +121,7 @@ struct Writer {
 
     void text(const char* piece)
     {
-        size_t n = length_of(piece);
+        size_t n = __builtin_strlen(piece);
         if (size + n > capacity) {
             ok = false;
             return;
@@ -274,7 +266,7 @@ Parse parse_request(const char* data, size_t size, Request& request)
 
 const char* content_type(const char* path)
 {
-    size_t size = length_of(path);
+    size_t size = __builtin_strlen(path);
     size_t dot = size;
     while (dot > 0 && path[dot - 1] != '.' && path[dot - 1] != '/')
         --dot;
