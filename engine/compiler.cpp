@@ -66,6 +66,10 @@ constexpr size_t k_max_deferred_height = 64;
 // instructions where used, so that entering a huge function does not copy without bound.
 constexpr size_t k_max_constants = 128;
 
+// The longest instruction that writes one slot (handler, dst and up to eight more units), which
+// compile_local_set may take back and emit again writing a local.
+constexpr size_t k_max_retargeted_units = 12;
+
 // Not from the spec: compiled code larger than this many units per wasm instruction (plus a
 // floor) means a pathological module (e.g. a huge br_table whose targets all need value copies);
 // compiling it is refused rather than allocating without bound.
@@ -731,7 +735,19 @@ void Compiler::emit_jump_to(Control& control)
     Emitted add = m_last_emitted;
     size_t start;
     size_t offset_field;
-    if (add.start != k_none && (add.op == Op::I32Add || add.op == Op::I64Add)) {
+    if (add.start != k_none && (add.op == Op::Copy || add.op == Op::Copy2)) {
+        // The copies that put a loop's next locals or a block's values in place, then the jump.
+        std::array<CodeUnit, 4> copies {};
+        size_t count = add.op == Op::Copy ? 2 : 4;
+        std::copy_n(m_code.begin() + add.start + 2, count, copies.begin());
+        retract_emitted();
+        if (add.op == Op::Copy)
+            start = begin(charge ? Op::CopyThenJumpLoop : Op::CopyThenJump);
+        else
+            start = begin(charge ? Op::Copy2ThenJumpLoop : Op::Copy2ThenJump);
+        for (size_t i = 0; i < count; ++i)
+            unit(copies[i]);
+    } else if (add.start != k_none && (add.op == Op::I32Add || add.op == Op::I64Add)) {
         uint32_t dst = m_code[add.start + 2];
         uint32_t a = m_code[add.start + 3];
         uint32_t b = m_code[add.start + 4];
@@ -864,14 +880,38 @@ void Compiler::emit_branch_if(uint32_t depth)
 void Compiler::emit_branch_table(const Instruction& instruction)
 {
     uint32_t index = pop();
+    // An index loaded just before (an interpreter's `switch (*pc++)`): the load is taken back
+    // into the br_table, and so is an i32.add right before it (the `pc++`). The copies that
+    // materialize_top may emit in between write stack slots below the index, which neither reads.
+    std::optional<std::array<CodeUnit, 2>> loaded; // address, offset
+    if (m_last != k_none && m_last_op == Op::I32Load && m_last_writes_slot && is_stack(index) && m_code[m_last + 2] == index) {
+        loaded = std::array<CodeUnit, 2> { m_code[m_last + 3], m_code[m_last + 4] };
+        retract();
+    }
     uint32_t count = instruction.label_table.count;
     const uint32_t* depths = m_body.label_tables.data() + instruction.label_table.begin;
     Control& first = m_controls[m_controls.size() - 1 - depths[count]];
     uint32_t arity = first.kind == Control::Kind::Function ? uint32_t(m_type.results.size()) : first.arity();
     materialize_top(arity);
 
-    size_t start = begin(Op::BrTable);
-    unit(index);
+    size_t start;
+    if (loaded) {
+        Emitted add = m_last_emitted;
+        if (add.start != k_none && add.op == Op::I32Add) {
+            std::array<CodeUnit, 3> sum { m_code[add.start + 2], m_code[add.start + 3], m_code[add.start + 4] };
+            retract_emitted();
+            start = begin(Op::I32AddThenBrTableI32Load);
+            for (CodeUnit operand : sum)
+                unit(operand);
+        } else {
+            start = begin(Op::BrTableI32Load);
+        }
+        unit((*loaded)[0]);
+        unit((*loaded)[1]);
+    } else {
+        start = begin(Op::BrTable);
+        unit(index);
+    }
     unit(count);
     size_t table = m_code.size();
     m_code.resize(table + count + 1, 0);
@@ -943,12 +983,29 @@ void Compiler::compile_end()
 void Compiler::compile_local_set(uint32_t local, bool tee)
 {
     uint32_t value = m_stack.back();
-    bool fold = m_last != k_none && m_last_writes_slot && is_stack(value) && m_code[m_last + 2] == value
-        && m_local_refs[local] == 0;
+    bool writes_value = m_last != k_none && m_last_writes_slot && is_stack(value) && m_code[m_last + 2] == value;
+    bool fold = writes_value && m_local_refs[local] == 0;
     pop();
     if (fold) {
         m_code[m_last + 2] = local;
         // The patched instruction wrote a local, not the slot a later peephole looks for.
+        m_last = k_none;
+    } else if (writes_value && m_code.size() - m_last <= k_max_retargeted_units) {
+        // The old value of the local is still on the stack (`p = p + 4` with p still to be used):
+        // the instruction is taken back, the old value copied out, and the instruction emitted
+        // again writing the local itself. Not `tmp = p + 4; old = p; p = tmp`, whose copy puts
+        // one more store-to-load round trip on the dependency chain of p (a loop's pointer or
+        // counter). The instruction reads only the local, constants and the stack at or above
+        // its own result's height, none of which the materialising copies write.
+        std::array<CodeUnit, k_max_retargeted_units> units {};
+        size_t count = m_code.size() - m_last;
+        std::copy(m_code.begin() + m_last, m_code.end(), units.begin());
+        Op op = m_last_op;
+        retract();
+        materialize_local(local);
+        begin(op, true);
+        m_code.insert(m_code.end(), units.begin() + 2, units.begin() + count);
+        m_code[m_last + 2] = local;
         m_last = k_none;
     } else {
         materialize_local(local);
@@ -1478,7 +1535,14 @@ Result<void> Compiler::compile()
 Result<void> compile_function(const CompileContext& context, uint32_t defined_index, CompiledFunction& out)
 {
     Compiler compiler(context, defined_index, out);
-    return compiler.compile();
+    if (auto compiled = compiler.compile(); compiled.is_error()) {
+        out.frame_slots = k_not_compiled;
+        out.code.clear();
+        out.frame_image.clear();
+        out.entry_cost = 0;
+        return compiled;
+    }
+    return {};
 }
 
 } // namespace hashos::wasm

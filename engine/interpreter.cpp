@@ -245,6 +245,15 @@ inline auto apply_binary(const Value& a, const Value& b)
     return "unaligned atomic: address " + std::to_string(address) + " is not a multiple of " + std::to_string(width);
 }
 
+// The slow path of every bounds check (docs/engine-threads.md): a run caches its memory's size,
+// and another thread may have grown a shared memory since. The cache only ever lags behind (a
+// memory never shrinks or moves), so an access out of bounds by it reloads the size before it
+// traps, and the fast path pays nothing.
+[[gnu::noinline, gnu::cold]] uint64_t current_memory_size(const Memory* memory)
+{
+    return memory ? memory->size_in_bytes() : 0;
+}
+
 // Out of line, so that the rare notify path leaves the interpreter loop's registers alone.
 [[gnu::noinline]] uint32_t notify_waiters(Memory& memory, uint64_t address, uint32_t count)
 {
@@ -350,6 +359,8 @@ RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const
         memory_base = memory_ ? memory_->data() : nullptr;                                \
         memory_size = memory_ ? memory_->size_in_bytes() : 0;                             \
     } while (0)
+// Whether the memory, its size reloaded, now holds [0, end): another thread grew it.
+#define GREW_TO_HOLD(end) ((memory_size = current_memory_size(instance->m_memory0)) >= uint64_t(end))
 #define DISPATCH() goto* pointer_at<void*>(pc)
 #define NEXT(units)      \
     do {                 \
@@ -429,6 +440,24 @@ op_I64AddThenJumpLoop: // dst, a, b, rel, cost
     CHARGE(6);
     put(S(2), uint64_t(S(3).u64() + S(4).u64()));
     JUMP(5);
+    // The copies that put a block's values or a loop's next locals in place, then the jump
+    // (the Loop twins charge before copying, so that resuming runs them whole).
+op_CopyThenJump: // dst, src, rel
+    S(2) = S(3);
+    JUMP(4);
+op_CopyThenJumpLoop: // dst, src, rel, cost
+    CHARGE(5);
+    S(2) = S(3);
+    JUMP(4);
+op_Copy2ThenJump: // dst, src, dst2, src2, rel
+    S(2) = S(3);
+    S(4) = S(5);
+    JUMP(6);
+op_Copy2ThenJumpLoop: // dst, src, dst2, src2, rel, cost
+    CHARGE(7);
+    S(2) = S(3);
+    S(4) = S(5);
+    JUMP(6);
 
     // Each conditional jump and its back-edge twin, which charges the loop's fuel (the unit after
     // the offset) when it jumps. Out of fuel, it stops before jumping; run() resumes by testing
@@ -549,8 +578,16 @@ op_CallIndirect: { // type id, Table*, index slot, arg_base
 enter_wasm:
     if (fuel < callee->entry_cost)
         goto out_of_fuel;
-    if (frame_top == frame_limit || callee_fp + callee->frame_slots > stack_limit)
+    if (frame_top == frame_limit || callee_fp + callee->frame_slots > stack_limit) [[unlikely]] {
+        // A function not compiled yet has no fuel cost and no room anywhere (k_not_compiled):
+        // its first call compiles it here and enters again, charging its real cost.
+        if (!callee->is_compiled()) {
+            if (auto compiled = callee->instance->compile(*callee); compiled.is_error())
+                TRAP(compiled.error().message());
+            goto enter_wasm;
+        }
         TRAP("call stack exhausted");
+    }
     fuel -= callee->entry_cost;
     frame_top->return_pc = return_pc;
     frame_top->fp = fp;
@@ -724,7 +761,7 @@ op_ElemDrop: { // Instance*, element index
 #define LOAD_VALUE(MemoryType, ResultType, address_expression, offset_index, target) \
     {                                                                        \
         uint64_t address = uint64_t(address_expression) + pc[offset_index];  \
-        if (address + sizeof(MemoryType) > memory_size) {                    \
+        if (address + sizeof(MemoryType) > memory_size && !GREW_TO_HOLD(address + sizeof(MemoryType))) { \
             trap_address = address;                                          \
             trap_width = sizeof(MemoryType);                                 \
             goto memory_out_of_bounds;                                       \
@@ -802,12 +839,31 @@ op_ElemDrop: { // Instance*, element index
 #undef JOIN_PAIR
 #undef JOIN_FIRST_BINARY
 #undef JOIN_FIRST_LOAD
+
+    // A br_table whose index is an i32 loaded just before (an interpreter's opcode fetch), with
+    // the load's operands from unit `at`: address, offset, count, rel[count + 1].
+#define BR_TABLE_I32_LOAD(at)                                           \
+    {                                                                   \
+        Value loaded_index;                                             \
+        LOAD_VALUE(uint32_t, uint32_t, S(at).u32(), (at) + 1, loaded_index) \
+        uint32_t index = loaded_index.u32();                            \
+        uint32_t count = pc[(at) + 2];                                  \
+        if (index > count)                                              \
+            index = count;                                              \
+        JUMP((at) + 3 + index);                                         \
+    }
+op_BrTableI32Load: // address, offset, count, rel[count + 1]
+    BR_TABLE_I32_LOAD(2)
+op_I32AddThenBrTableI32Load: // dst, a, b, then BrTableI32Load's operands
+    put(S(2), uint32_t(S(3).u32() + S(4).u32()));
+    BR_TABLE_I32_LOAD(5)
+#undef BR_TABLE_I32_LOAD
 #undef LOAD_VALUE
 
 #define STORE_VALUE(MemoryType, address_expression, value_index)               \
     {                                                                        \
         uint64_t address = uint64_t(address_expression) + pc[value_index + 1]; \
-        if (address + sizeof(MemoryType) > memory_size) {                    \
+        if (address + sizeof(MemoryType) > memory_size && !GREW_TO_HOLD(address + sizeof(MemoryType))) { \
             trap_address = address;                                          \
             trap_width = sizeof(MemoryType);                                 \
             goto memory_out_of_bounds;                                       \
@@ -838,6 +894,7 @@ op_ElemDrop: { // Instance*, element index
 #undef ADDRESS_TEE
 
 op_MemorySize: // dst
+    memory_size = current_memory_size(instance->m_memory0); // another thread may have grown it
     put(S(2), uint32_t(memory_size / k_page_size));
     NEXT(3);
 op_MemoryGrow: { // dst, delta, Memory*
@@ -854,7 +911,7 @@ op_MemoryInit: { // destination, source, count, Instance*, data index
     uint64_t destination = S(2).u32();
     uint64_t source = S(3).u32();
     uint64_t count = S(4).u32();
-    if (source + count > length || destination + count > memory_size) {
+    if (source + count > length || (destination + count > memory_size && !GREW_TO_HOLD(destination + count))) {
         trap_address = source + count > length ? source : destination;
         trap_width = count;
         if (source + count > length)
@@ -872,7 +929,8 @@ op_MemoryCopy: { // destination, source, count
     uint64_t destination = S(2).u32();
     uint64_t source = S(3).u32();
     uint64_t count = S(4).u32();
-    if (source + count > memory_size || destination + count > memory_size) {
+    if ((source + count > memory_size || destination + count > memory_size)
+        && !GREW_TO_HOLD(std::max(source, destination) + count)) {
         trap_address = source + count > memory_size ? source : destination;
         trap_width = count;
         goto memory_out_of_bounds;
@@ -884,7 +942,7 @@ op_MemoryCopy: { // destination, source, count
 op_MemoryFill: { // destination, value, count
     uint64_t destination = S(2).u32();
     uint64_t count = S(4).u32();
-    if (destination + count > memory_size) {
+    if (destination + count > memory_size && !GREW_TO_HOLD(destination + count)) {
         trap_address = destination;
         trap_width = count;
         goto memory_out_of_bounds;
@@ -1092,7 +1150,7 @@ op_Unreachable:
     // against the natural alignment: an atomic access never straddles, or it traps.
 #define ATOMIC_CELL(Type, address_index, offset_index)                                   \
     uint64_t address = uint64_t(S(address_index).u32()) + pc[offset_index];              \
-    if (address + sizeof(Type) > memory_size) {                                          \
+    if (address + sizeof(Type) > memory_size && !GREW_TO_HOLD(address + sizeof(Type))) { \
         trap_address = address;                                                          \
         trap_width = sizeof(Type);                                                       \
         goto memory_out_of_bounds;                                                       \
@@ -1228,6 +1286,7 @@ done:
 
 #undef AND_I32_ADD
 #undef RELOAD_MEMORY
+#undef GREW_TO_HOLD
 #undef DISPATCH
 #undef NEXT
 #undef S

@@ -3,6 +3,7 @@
 // offsets and heap pointers, never the address of one of the interpreter's labels.
 #include "engine/interpreter_dump.h"
 
+#include "engine/instance.h"
 #include "engine/thread_impl.h"
 
 #include <cinttypes>
@@ -57,6 +58,8 @@ std::string Interpreter::disassemble(const Function& function)
     const CompiledFunction* compiled = function.m_code;
     if (!compiled)
         return {};
+    if (auto made = function.instance()->compile(*compiled); made.is_error())
+        return "; " + made.error().message() + "\n";
     const void* const* table = handlers();
     std::unordered_map<uint64_t, Op> ops;
     for (size_t i = 0; i < size_t(Op::Count); ++i)

@@ -134,6 +134,12 @@ namespace hashos::wasm::runtime {
     X(I64AddThenJump) /* dst, a, b, rel */                                    \
     X(I32AddThenJumpLoop) /* dst, a, b, rel, cost: an add, then JumpLoop */   \
     X(I64AddThenJumpLoop) /* dst, a, b, rel, cost */                          \
+    X(CopyThenJump)   /* dst, src, rel: a copy (a block's value, a local), then Jump */ \
+    X(CopyThenJumpLoop) /* dst, src, rel, cost: charges first, then copies */ \
+    X(Copy2ThenJump)  /* dst, src, dst2, src2, rel */                         \
+    X(Copy2ThenJumpLoop) /* dst, src, dst2, src2, rel, cost */                \
+    X(BrTableI32Load) /* address, offset, count, rel[count + 1]: br_table on a loaded i32 */ \
+    X(I32AddThenBrTableI32Load) /* dst, a, b, then BrTableI32Load's operands */ \
     X(Return0)        /* */                                                   \
     X(Return1)        /* src */                                               \
     X(ReturnN)        /* count, src: moves count slots to the frame base */   \

@@ -2,6 +2,8 @@
 // https://webassembly.github.io/spec/core/exec/modules.html#growing-memories
 #include "engine/store.h"
 
+#include "engine/memory_reservations.h"
+
 #include <cerrno>
 #include <cstring>
 #include <sys/mman.h>
@@ -23,10 +25,11 @@ Result<void> Memory::initialize(MemoryType type, uint32_t reserved_pages)
     m_type = type;
     m_reserved_pages = reserved_pages;
     m_reserved_bytes = std::max<size_t>(size_t(reserved_pages) * k_page_size, k_page_size);
-    void* base = mmap(nullptr, m_reserved_bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (base == MAP_FAILED)
+    // Recycled when it can be (engine/memory_reservations.h): zero-filled either way.
+    MemoryReservation reservation = reserve_memory(m_reserved_bytes);
+    if (!reservation.base)
         return Error("cannot reserve " + std::to_string(m_reserved_bytes) + " bytes for a memory: " + std::strerror(errno));
-    m_base = static_cast<uint8_t*>(base);
+    m_base = reservation.base;
     if (type.limits.min > 0 && !grow(type.limits.min))
         return Error("cannot commit " + std::to_string(type.limits.min) + " pages of memory");
     return {};
@@ -35,20 +38,24 @@ Result<void> Memory::initialize(MemoryType type, uint32_t reserved_pages)
 Memory::~Memory()
 {
     if (m_base)
-        munmap(m_base, m_reserved_bytes);
+        release_memory({ m_base, m_reserved_bytes }, size_in_bytes());
 }
 
+// Threads proposal: two threads may grow a shared memory at once; each gets its own old size.
+// The pages are committed before the new size is published (release), so another thread that
+// reads the size (acquire, e.g. the interpreter's bounds-check slow path) can use them at once.
 std::optional<uint32_t> Memory::grow(uint32_t delta_pages)
 {
-    uint64_t new_pages = uint64_t(m_pages) + delta_pages;
+    std::lock_guard lock(m_grow_lock);
+    uint32_t old_pages = m_pages.load(std::memory_order_relaxed);
+    uint64_t new_pages = uint64_t(old_pages) + delta_pages;
     if (new_pages > m_type.limits.max.value_or(k_max_pages) || new_pages > m_reserved_pages)
         return std::nullopt;
     if (delta_pages != 0) {
-        if (mprotect(m_base + size_in_bytes(), size_t(delta_pages) * k_page_size, PROT_READ | PROT_WRITE) != 0)
+        if (mprotect(m_base + uint64_t(old_pages) * k_page_size, size_t(delta_pages) * k_page_size, PROT_READ | PROT_WRITE) != 0)
             return std::nullopt;
     }
-    uint32_t old_pages = m_pages;
-    m_pages = uint32_t(new_pages);
+    m_pages.store(uint32_t(new_pages), std::memory_order_release);
     return old_pages;
 }
 

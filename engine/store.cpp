@@ -156,6 +156,7 @@ Result<Instance*> Store::instantiate(const ValidModule& valid, std::span<const E
         auto code = std::make_unique<CompiledFunction>();
         code->instance = &instance;
         code->function = function.get();
+        code->defined_index = uint32_t(i);
         function->m_code = code.get();
         instance.m_code.push_back(std::move(code));
         instance.m_functions.push_back(function.get());
@@ -172,16 +173,12 @@ Result<Instance*> Store::instantiate(const ValidModule& valid, std::span<const E
         instance.m_globals.push_back(create_global(global.type, value));
     }
 
-    std::vector<const CompiledFunction*> code;
-    code.reserve(instance.m_functions.size());
+    // Nothing is compiled here: each function compiles on its first call (Instance::compile).
+    instance.m_code_by_index.reserve(instance.m_functions.size());
     for (Function* function : instance.m_functions)
-        code.push_back(function->m_code);
-    CompileContext context {
-        *instance.m_module, &instance, instance.m_functions, code, instance.m_tables, instance.m_memories, instance.m_globals, type_ids,
-        m_fuel_metering,
-    };
-    for (uint32_t i = 0; i < module.functions.size(); ++i)
-        TRY(compile_function(context, i, *instance.m_code[i]));
+        instance.m_code_by_index.push_back(function->m_code);
+    instance.m_type_ids = std::move(type_ids);
+    instance.m_metering = m_fuel_metering;
 
     // https://webassembly.github.io/spec/core/exec/modules.html#instantiation, steps 14 to 16:
     // element items are evaluated first, then active segments are copied and dropped in order,

@@ -13,10 +13,12 @@
 #include "engine/validator.h"
 #include "engine/value.h"
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -91,6 +93,9 @@ public:
 
 // A linear memory, reserved once at its maximum (mmap, PROT_NONE) and committed on grow, so its
 // base address never moves.
+// Threads: a shared memory is used by several OS threads at once (docs/engine-threads.md). grow()
+// takes a lock, commits the pages, then publishes the new size (release); the size getters read
+// it (acquire), so whoever sees the new size can use the new pages. The size only ever grows.
 class Memory {
 public:
     ~Memory();
@@ -99,8 +104,8 @@ public:
 
     const MemoryType& type() const { return m_type; }
     uint8_t* data() const { return m_base; }
-    uint64_t size_in_bytes() const { return uint64_t(m_pages) * k_page_size; }
-    uint32_t size_in_pages() const { return m_pages; }
+    uint64_t size_in_bytes() const { return uint64_t(size_in_pages()) * k_page_size; }
+    uint32_t size_in_pages() const { return m_pages.load(std::memory_order_acquire); }
     // Returns the old size in pages, or nullopt when the maximum or the reservation is exceeded.
     std::optional<uint32_t> grow(uint32_t delta_pages);
 
@@ -117,7 +122,8 @@ private:
     size_t m_reserved_bytes = 0;
     MemoryType m_type;
     uint8_t* m_base = nullptr;
-    uint32_t m_pages = 0;
+    std::mutex m_grow_lock; // one grow at a time: each commits the pages after the last one's
+    std::atomic<uint32_t> m_pages { 0 };
     uint32_t m_reserved_pages = 0;
     AtomicWaiters* m_waiters = nullptr;
 };
@@ -185,13 +191,13 @@ public:
     void set_memory_page_limit(uint32_t pages) { m_memory_page_limit = pages; }
     uint32_t memory_page_limit() const { return m_memory_page_limit; }
 
-    // Fuel metering of the code that instantiate() compiles from now on.
+    // Fuel metering of the code of the instances created from now on (compiled on first call).
     void set_fuel_metering(FuelMetering metering) { m_fuel_metering = metering; }
     FuelMetering fuel_metering() const { return m_fuel_metering; }
 
     // Instantiates a module: checks imports (in module import order) against their declared
     // types ("unknown import" is the caller's to report; here: "incompatible import type"),
-    // compiles the code, allocates tables/memories/globals, applies element and data segments
+    // allocates tables/memories/globals, applies element and data segments
     // ("out of bounds table access" / "out of bounds memory access" on failure).
     // Does NOT run the start function: the caller runs instance->start_function() on a Thread,
     // so a long or trapping start is resumable like any other call.

@@ -6,17 +6,10 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
-#include <sys/mman.h>
 
 namespace hashos::wasm {
 
 namespace {
-
-void* reserve(size_t bytes)
-{
-    void* memory = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    return memory == MAP_FAILED ? nullptr : memory;
-}
 
 void write_pointer(runtime::CodeUnit* code, const void* pointer)
 {
@@ -34,10 +27,7 @@ Thread::Impl::Impl(const ThreadLimits& limits)
 
 Thread::Impl::~Impl()
 {
-    if (stack)
-        munmap(stack, stack_slots * sizeof(Value));
-    if (frames)
-        munmap(frames, frame_capacity * sizeof(Frame));
+    stacks.release();
 }
 
 Thread::Thread(Store& store, ThreadLimits limits)
@@ -63,10 +53,11 @@ Result<void> Thread::start(Function* function, std::span<const Value> args)
     if (!impl.stack) {
         // Both reservations are touched lazily by the OS: a thread that recurses 10 deep uses a
         // page or two of each.
-        impl.stack = static_cast<Value*>(reserve(impl.stack_slots * sizeof(Value)));
-        impl.frames = static_cast<Frame*>(reserve(impl.frame_capacity * sizeof(Frame)));
-        if (!impl.stack || !impl.frames)
+        impl.stacks = ThreadStacks::acquire(impl.stack_slots * sizeof(Value), impl.frame_capacity * sizeof(Frame));
+        if (!impl.stacks.values)
             return Error("cannot reserve the thread's stacks");
+        impl.stack = static_cast<Value*>(impl.stacks.values);
+        impl.frames = static_cast<Frame*>(impl.stacks.frames);
     }
     if (std::max(args.size(), type.results.size()) > impl.stack_slots)
         return Error("call stack exhausted");

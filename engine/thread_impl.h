@@ -4,6 +4,7 @@
 
 #include "engine/compiler.h"
 #include "engine/thread.h"
+#include "engine/thread_stacks.h"
 
 namespace hashos::wasm {
 
@@ -18,8 +19,10 @@ struct Thread::Impl {
     explicit Impl(const ThreadLimits& limits);
     ~Impl();
 
-    // The value stack and the frame stack are reserved once (mmap, touched lazily), so they never
-    // move and a deep recursion costs memory only as deep as it goes.
+    // The value stack and the frame stack are reserved once (mmap, touched lazily, recycled:
+    // engine/thread_stacks.h), so they never move and a deep recursion costs memory only as deep
+    // as it goes.
+    ThreadStacks stacks;
     Value* stack = nullptr;
     size_t stack_slots = 0;
     Frame* frames = nullptr;

@@ -82,14 +82,21 @@ void Permissions::answered(const Key& key, Decision decision, Remember remember)
 Decision PermissionCache::check(const Permissions& permissions, const ProgramId& program, const InterfaceHash& interface)
 {
     uint64_t generation = permissions.generation();
-    if (generation != m_generation) {
-        m_decisions.clear();
-        m_generation = generation;
+    {
+        std::lock_guard lock(m_lock);
+        if (generation != m_generation) {
+            m_decisions.clear();
+            m_generation = generation;
+        }
+        if (auto cached = m_decisions.find(interface); cached != m_decisions.end())
+            return cached->second;
     }
-    if (auto cached = m_decisions.find(interface); cached != m_decisions.end())
-        return cached->second;
     Decision decision = permissions.check(program, interface);
-    if (decision != Decision::Ask)
+    if (decision == Decision::Ask)
+        return decision;
+    std::lock_guard lock(m_lock);
+    // Kept only if the rules have not changed meanwhile (the next check would drop it anyway).
+    if (m_generation == generation)
         m_decisions.emplace(interface, decision);
     return decision;
 }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "kernel/ids.h"
+#include "kernel/spin_lock.h"
 
 #include <atomic>
 #include <functional>
@@ -75,14 +76,16 @@ private:
     std::atomic<uint64_t> m_generation { 1 };
 };
 
-// A process's memory of Permissions::check, so that a message does not pay for a lock and two
+// A process's memory of Permissions::check, so that a message does not pay for a mutex and two
 // string-keyed lookups; any change to the permissions empties it. Ask is never cached.
-// Threads: one at a time (the worker that runs the process).
+// Threads: any; the threads of a process may send at once, so it takes a spin lock (free, an
+// exchange and a store), never held while Permissions is asked.
 class PermissionCache {
 public:
     Decision check(const Permissions& permissions, const ProgramId& program, const InterfaceHash& interface);
 
 private:
+    SpinLock m_lock;
     uint64_t m_generation = 0;
     std::unordered_map<InterfaceHash, Decision> m_decisions;
 };

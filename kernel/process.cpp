@@ -82,6 +82,7 @@ Result<void> Process::instantiate(std::span<const uint8_t> wasm)
         if (binding == bound.end()) {
             bound.emplace_back(provider->get(), TRY((*provider)->bind(*this)));
             binding = bound.end() - 1;
+            m_uses_import_providers = true;
         }
         imports.push_back(wasm::Extern::from(TRY(binding->second->make_import(import.name, type))));
     }
@@ -102,7 +103,8 @@ Result<void> Process::instantiate(std::span<const uint8_t> wasm)
         return Error("no _start or main export to run");
 
     wasm::Function* first = m_instance->start_function();
-    Thread* main = TRY(add_thread(first ? first : m_entry, {}));
+    // Nothing runs yet: no other thread can see the table.
+    Thread* main = TRY(add_thread_locked(first ? first : m_entry, {}));
     main->set_phase(first ? Phase::StartFunction : Phase::Entry);
     return {};
 }
@@ -115,15 +117,21 @@ Result<wasm::Memory*> Process::import_memory(const wasm::MemoryType& type)
         // when one thread grows it while another runs.
         m_shared_memory = memory;
         Services* services = &m_services;
-        m_waiters = std::make_shared<ProcessWaiters>(services->timers, [services](Thread& thread) { services->scheduler->wake(thread); });
+        // A notifier goes on running: the woken thread goes to an idle worker, not after it.
+        m_waiters = std::make_shared<ProcessWaiters>(services->timers,
+            [services](Thread& thread) { services->scheduler->wake(thread, Scheduler::WakeTo::Queue); });
         memory->set_waiters(m_waiters.get());
     }
     return memory;
 }
 
-Result<uint32_t> Process::spawn_thread(int32_t argument)
+Result<uint32_t> Process::spawn_thread(int32_t argument, SpawnRefusal* why)
 {
-    auto refuse = [&](std::string why) { return Error(description() + ": cannot start a thread: " + why); };
+    auto refuse = [&](std::string reason) {
+        if (why)
+            *why = SpawnRefusal::NotThreaded;
+        return Error(description() + ": cannot start a thread: " + reason);
+    };
     if (!m_shared_memory)
         return refuse("the program imports no shared memory (link with -Wl,--shared-memory -Wl,--import-memory)");
     auto entry = m_instance->find_export("hashos_thread_start");
@@ -138,22 +146,38 @@ Result<uint32_t> Process::spawn_thread(int32_t argument)
         if (segment.mode == wasm::DataSegment::Mode::Active)
             return refuse("the program has active data segments (link with -Wl,--shared-memory)");
     }
-    if (m_threads.size() >= m_limits.threads)
-        return refuse("thread limit of " + std::to_string(m_limits.threads) + " reached");
+    // Not from the spec: an import provider's per-process state (WASI's descriptor table) is
+    // made for one thread at a time, and the threads of a process run at once.
+    if (m_uses_import_providers)
+        return refuse("the program imports host functions besides hashos (WASI), which serve one thread only");
 
-    // Each thread has its own instance: its own globals (clang's __stack_pointer among them)
-    // and tables, the same host functions and the same shared memory.
-    wasm::Instance* instance = TRY(m_store->instantiate(m_instance->module(), m_imports));
-    wasm::Function* thread_start = instance->find_export("hashos_thread_start")->function;
-    wasm::Function* first = instance->start_function();
-    uint32_t id = m_next_thread_id++;
-    std::vector<wasm::Value> args { wasm::Value::from_i32(int32_t(id)), wasm::Value::from_i32(argument) };
-    Thread* thread = TRY(add_thread(first ? first : thread_start, first ? std::span<const wasm::Value>() : std::span<const wasm::Value>(args)));
-    thread->set_id(id);
-    if (first) {
-        thread->set_phase(Phase::SecondaryStart);
-        thread->then_call() = Thread::Call { thread_start, std::move(args) };
+    Thread* thread = nullptr;
+    uint32_t id = 0;
+    {
+        // Two threads may spawn at once: the limit, the Store and the table are checked and
+        // changed together.
+        std::lock_guard lock(m_threads_lock);
+        if (m_threads.size() >= m_limits.threads) {
+            if (why)
+                *why = SpawnRefusal::AtLimit;
+            return Error(description() + ": thread limit of " + std::to_string(m_limits.threads) + " reached");
+        }
+        // Each thread has its own instance: its own globals (clang's __stack_pointer among them)
+        // and tables, the same host functions and the same shared memory.
+        wasm::Instance* instance = TRY(m_store->instantiate(m_instance->module(), m_imports));
+        wasm::Function* thread_start = instance->find_export("hashos_thread_start")->function;
+        wasm::Function* first = instance->start_function();
+        id = m_next_thread_id++;
+        std::vector<wasm::Value> args { wasm::Value::from_i32(int32_t(id)), wasm::Value::from_i32(argument) };
+        thread = TRY(add_thread_locked(first ? first : thread_start, first ? std::span<const wasm::Value>() : std::span<const wasm::Value>(args)));
+        thread->set_id(id);
+        if (first) {
+            thread->set_phase(Phase::SecondaryStart);
+            thread->then_call() = Thread::Call { thread_start, std::move(args) };
+        }
     }
+    // Ready at once, on any worker: it runs beside the thread that started it.
+    m_services.scheduler->start_thread(*thread);
     return id;
 }
 
@@ -164,7 +188,7 @@ ExitStatus Process::trap_status(Thread& thread)
     return ExitStatus::trapped("thread " + std::to_string(thread.id()) + ": " + thread.engine().trap_message());
 }
 
-Result<Thread*> Process::add_thread(wasm::Function* function, std::span<const wasm::Value> args)
+Result<Thread*> Process::add_thread_locked(wasm::Function* function, std::span<const wasm::Value> args)
 {
     if (m_threads.size() >= m_limits.threads)
         return Error(description() + ": thread limit of " + std::to_string(m_limits.threads) + " reached");
@@ -173,18 +197,22 @@ Result<Thread*> Process::add_thread(wasm::Function* function, std::span<const wa
     TRY(thread->engine().start(function, args));
     m_threads.push_back(std::move(thread));
     m_thread_count.store(uint32_t(m_threads.size()), std::memory_order_relaxed);
-    Thread* added = m_threads.back().get();
-    std::lock_guard lock(m_schedule_lock);
-    m_ready.push_back(added);
-    return added;
+    return m_threads.back().get();
 }
 
 void Process::remove_thread(Thread& thread)
 {
+    // No wake can reach it after these: both wake under the locks these take.
     m_mailbox->remove_waiter(thread);
     if (m_waiters)
         m_waiters->remove(thread);
-    std::erase_if(m_threads, [&](const auto& owned) { return owned.get() == &thread; });
+    std::unique_ptr<Thread> gone; // destroyed after the lock is released
+    std::lock_guard lock(m_threads_lock);
+    auto found = std::find_if(m_threads.begin(), m_threads.end(), [&](const auto& owned) { return owned.get() == &thread; });
+    if (found != m_threads.end()) {
+        gone = std::move(*found);
+        m_threads.erase(found);
+    }
     m_thread_count.store(uint32_t(m_threads.size()), std::memory_order_relaxed);
 }
 
@@ -229,11 +257,6 @@ Process::AfterFinish Process::thread_finished(Thread& thread, ExitStatus& status
 
 void Process::exit(const ExitStatus& status)
 {
-    {
-        std::lock_guard lock(m_schedule_lock);
-        m_exited = true;
-        m_ready.clear();
-    }
     // No new messages: leave the registry first, then close the mailbox.
     m_services.registry.remove_all(*m_handler);
     Mailbox::Closed closed = m_mailbox->close();
@@ -252,8 +275,13 @@ void Process::exit(const ExitStatus& status)
     // No timer or notify may wake a thread from now on.
     if (m_waiters)
         m_waiters->clear();
-    // The engine threads go now; the Store (and its memory) goes with the last reference.
-    m_threads.clear();
+    // The engine threads go now (none is on a worker: the scheduler calls this only then); the
+    // Store (and its memory) goes with the last reference.
+    {
+        std::lock_guard lock(m_threads_lock);
+        m_threads.clear();
+        m_thread_count.store(0, std::memory_order_relaxed);
+    }
     if (m_services.on_exit)
         m_services.on_exit(*this, status);
 }

@@ -2,10 +2,12 @@
 // its mailbox and the Handler proxy through which it handles interfaces, and who it is (program
 // id for permissions, a name for humans).
 //
-// Threads: create() may be called from any thread. The Store, the instance and the threads are
-// used only by the worker that runs the process (the scheduler runs one thread of a process at
-// a time: engine/store.h allows one OS thread per Store). The scheduling fields are the
-// Scheduler's, under m_schedule_lock. mailbox() and the handler are safe from any thread.
+// Threads: create() may be called from any thread. The threads of a process run on several
+// workers at once (kernel/scheduler.h), each on an instance of its own; what they share is safe
+// for that: the shared memory (engine/store.h), the mailbox and the handler (locked), the
+// permission cache (locked), the thread table and the Store's instantiation (m_threads_lock).
+// The scheduling fields are the Scheduler's, under m_schedule_lock. exit() runs once, when no
+// thread of the process is on a worker any more.
 #pragma once
 
 #include "base/result.h"
@@ -21,7 +23,6 @@
 #include "kernel/thread.h"
 
 #include <atomic>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -63,28 +64,33 @@ public:
     Mailbox& mailbox() { return *m_mailbox; }
     const std::shared_ptr<Mailbox>& shared_mailbox() const { return m_mailbox; }
     const std::shared_ptr<ProcessHandler>& handler() const { return m_handler; }
-    // Only on the worker that runs the process.
+    // Any thread of the process (it locks).
     PermissionCache& permission_cache() { return m_permission_cache; }
 
-    // --- Used by the worker that runs the process --------------------------------------------------
+    // --- Used by the workers that run the process's threads ----------------------------------------
     // The thread finished its call: what now (start the entry after the start function, end).
     enum class AfterFinish : uint8_t { Continue, ThreadDone, ProcessExits };
     AfterFinish thread_finished(Thread& thread, ExitStatus& status);
-    // Starts a new thread calling `function` with `args` (checks Limits::threads).
-    Result<Thread*> add_thread(wasm::Function* function, std::span<const wasm::Value> args);
+    // The thread that runs the start function and the entry (the first one).
+    Thread& main_thread() { return *m_threads.front(); }
+    // Forgets a thread whose call has returned (it is on no queue and waits for nothing).
     void remove_thread(Thread& thread);
     // docs/threads.md: starts a thread on a new instance of the program's module that shares its
     // imported shared memory, running the export `hashos_thread_start(thread id, argument)` after
-    // that instance's start function. Returns the thread's id. Errors (one line each): no shared
-    // memory imported, no such export, active data segments, the thread limit.
-    Result<uint32_t> spawn_thread(int32_t argument);
+    // that instance's start function, and hands it to the scheduler. Returns the thread's id.
+    // Errors (one line each): no shared memory imported, no such export, active data segments,
+    // imports from an import provider (their state is one thread's), the thread limit; `why`
+    // tells the last from the others.
+    enum class SpawnRefusal : uint8_t { NotThreaded, AtLimit };
+    Result<uint32_t> spawn_thread(int32_t argument, SpawnRefusal* why = nullptr);
     // The futex table of the process's shared memory (null without one).
     ProcessWaiters* waiters() const { return m_waiters.get(); }
     // How a trap of `thread` ends the process: the engine's message, naming a thread that is
     // not the main one.
     ExitStatus trap_status(Thread& thread);
     // Ends the process: frees its interfaces, answers what it held, tells whom it served, drops
-    // its threads. Exactly once, on the worker that runs it.
+    // its threads. Exactly once, by the scheduler, on a worker, once none of its threads is on
+    // a worker any more (kernel/scheduler.cpp).
     void exit(const ExitStatus& status);
     // Takes note of the linear memories' size for usage(), after each slice.
     void record_memory_size();
@@ -103,6 +109,9 @@ private:
     friend class Scheduler;
     Process(Services& services, ProcessIdentity identity, const Limits& limits);
     Result<void> instantiate(std::span<const uint8_t> wasm);
+    // Makes a thread calling `function` with `args` (checks Limits::threads). Under
+    // m_threads_lock once the process runs.
+    Result<Thread*> add_thread_locked(wasm::Function* function, std::span<const wasm::Value> args);
     // The memory a program made for threads imports (docs/threads.md).
     Result<wasm::Memory*> import_memory(const wasm::MemoryType& type);
 
@@ -114,26 +123,27 @@ private:
     wasm::Function* m_entry = nullptr;
     std::shared_ptr<Mailbox> m_mailbox;
     std::shared_ptr<ProcessHandler> m_handler;
+    // Threads (docs/threads.md): the threads, what a new instance of the module is instantiated
+    // with (the same host functions and the same shared memory), the shared memory's wait table,
+    // the next thread id. Spawning and ending threads take m_threads_lock (two threads may spawn
+    // at once, and the Store's instantiate() is not reentrant).
+    std::mutex m_threads_lock;
     std::vector<std::unique_ptr<Thread>> m_threads;
-    // Threads (docs/threads.md): what a new instance of the module is instantiated with (the
-    // same host functions and the same shared memory), the shared memory's wait table, the
-    // next thread id.
     std::vector<wasm::Extern> m_imports;
     wasm::Memory* m_shared_memory = nullptr;
     std::shared_ptr<ProcessWaiters> m_waiters;
     uint32_t m_next_thread_id = 2;
+    bool m_uses_import_providers = false;
     PermissionCache m_permission_cache;
     // For usage(), read from other threads; written by the worker that runs the process.
     std::atomic<uint32_t> m_thread_count { 0 };
     std::atomic<uint64_t> m_memory_bytes { 0 };
 
-    // Scheduling state: kernel/scheduler.cpp.
-    enum class RunState : uint8_t { Idle, Queued, Running };
+    // Scheduling state: kernel/scheduler.cpp (with each Thread's own).
     SpinLock m_schedule_lock;
-    std::deque<Thread*> m_ready;
-    RunState m_run_state = RunState::Idle;
-    bool m_exited = false;
-    std::optional<std::string> m_kill_reason;
+    uint32_t m_running = 0;               // its threads on a worker now
+    std::optional<ExitStatus> m_ending;   // how it ends, once decided (the first to decide wins)
+    bool m_exited = false;                // exit() has been claimed: it runs once
 };
 
 } // namespace hashos::kernel

@@ -54,67 +54,87 @@ void Scheduler::stop()
     std::lock_guard lock(m_lock);
     m_queue.clear();
     for (auto& worker : m_workers)
-        worker->next.reset();
+        worker->next = {};
 }
 
-void Scheduler::push_locked(std::shared_ptr<Process> process)
+void Scheduler::push_locked(Runnable runnable)
 {
-    m_queue.push_back(std::move(process));
+    m_queue.push_back(std::move(runnable));
     m_queued.fetch_add(1, std::memory_order_release);
     if (m_sleeping > 0)
         m_wakeup.notify_one();
 }
 
-void Scheduler::enqueue(std::shared_ptr<Process> process)
+void Scheduler::make_ready_locked(Process& process, Thread& thread, WakeTo to)
 {
-    {
-        std::lock_guard lock(process->m_schedule_lock);
-        if (process->m_exited || process->m_run_state != Process::RunState::Idle)
-            return;
-        process->m_run_state = Process::RunState::Queued;
-    }
-    std::lock_guard lock(m_lock);
-    push_locked(std::move(process));
-}
-
-void Scheduler::wake(Thread& thread)
-{
-    Process& process = thread.process();
-    {
-        std::lock_guard lock(process.m_schedule_lock);
-        if (process.m_exited)
-            return;
-        process.m_ready.push_back(&thread);
-        // Running: its worker requeues it after the slice. Queued: it is in line already.
-        if (process.m_run_state != Process::RunState::Idle)
-            return;
-        process.m_run_state = Process::RunState::Queued;
-    }
-    auto shared = process.shared_from_this();
+    thread.m_schedule_state = Thread::ScheduleState::Ready;
+    Runnable runnable { process.shared_from_this(), &thread };
     std::lock_guard lock(m_lock);
     auto* worker = static_cast<Worker*>(t_worker);
-    if (worker && !worker->next) {
-        worker->next = std::move(shared);
+    if (to == WakeTo::HandOff && worker && !worker->next) {
+        worker->next = std::move(runnable);
         ++worker->next_generation;
         m_queued.fetch_add(1, std::memory_order_release);
         return;
     }
-    push_locked(std::move(shared));
+    push_locked(std::move(runnable));
+}
+
+bool Scheduler::decide_ending_locked(Process& process, const ExitStatus& status)
+{
+    if (!process.m_ending)
+        process.m_ending = status;
+    if (process.m_running > 0 || process.m_exited)
+        return false; // the last thread off its worker ends it, or it is ended already
+    process.m_exited = true;
+    return true;
+}
+
+void Scheduler::enqueue(std::shared_ptr<Process> process)
+{
+    std::lock_guard lock(process->m_schedule_lock);
+    Thread& main = process->main_thread();
+    if (process->m_ending || main.m_schedule_state != Thread::ScheduleState::Blocked)
+        return;
+    make_ready_locked(*process, main, WakeTo::Queue);
+}
+
+void Scheduler::start_thread(Thread& thread)
+{
+    Process& process = thread.process();
+    std::lock_guard lock(process.m_schedule_lock);
+    if (process.m_ending || thread.m_schedule_state != Thread::ScheduleState::Blocked)
+        return;
+    make_ready_locked(process, thread, WakeTo::Queue);
+}
+
+void Scheduler::wake(Thread& thread, WakeTo to)
+{
+    Process& process = thread.process();
+    std::lock_guard lock(process.m_schedule_lock);
+    if (process.m_ending)
+        return;
+    switch (thread.m_schedule_state) {
+    case Thread::ScheduleState::Ready:
+        return; // in line already
+    case Thread::ScheduleState::Running:
+        // Its worker runs it again after this slice instead of letting it wait.
+        thread.m_woken_while_running = true;
+        return;
+    case Thread::ScheduleState::Blocked:
+        make_ready_locked(process, thread, to);
+        return;
+    }
 }
 
 void Scheduler::kill(Process& process, std::string reason)
 {
-    {
-        std::lock_guard lock(process.m_schedule_lock);
-        if (process.m_exited)
-            return;
-        process.m_kill_reason = std::move(reason);
-        if (process.m_run_state != Process::RunState::Idle)
-            return;
-        process.m_run_state = Process::RunState::Queued;
-    }
-    std::lock_guard lock(m_lock);
-    push_locked(process.shared_from_this());
+    std::lock_guard lock(process.m_schedule_lock);
+    if (!decide_ending_locked(process, ExitStatus::killed(std::move(reason))))
+        return;
+    // Ended on a worker, as every exit is: not on the caller's thread, which may hold locks.
+    std::lock_guard queue_lock(m_lock);
+    push_locked({ process.shared_from_this(), nullptr });
 }
 
 void Scheduler::work(size_t index)
@@ -124,13 +144,13 @@ void Scheduler::work(size_t index)
     Clock::time_point slice_start = Clock::now();
     for (;;) {
         Picked picked = pick(index, slice_start);
-        if (!picked.process)
+        if (!picked.runnable)
             break;
-        // A process handed over from the one that just ran shares what is left of its slice;
+        // A thread handed over from the one that just ran shares what is left of its slice;
         // anything else starts a fresh one.
         if (picked.source == Source::Queue)
             slice_start = picked.now;
-        run_process(worker, std::move(picked.process), picked.now);
+        run(worker, std::move(picked.runnable), picked.now);
     }
     t_worker = nullptr;
 }
@@ -144,20 +164,20 @@ Scheduler::Picked Scheduler::pick(size_t index, Clock::time_point slice_start)
             return {};
         auto now = Clock::now();
         if (worker.next) {
-            auto next = std::move(worker.next);
-            worker.next.reset();
+            Runnable next = std::move(worker.next);
+            worker.next = {};
             m_queued.fetch_sub(1, std::memory_order_relaxed);
-            // Hand-offs may not keep a pair of processes on this worker forever: once the
-            // slice is used up, the handed-over process waits its turn like any other.
+            // Hand-offs may not keep a pair of threads on this worker forever: once the slice
+            // is used up, the handed-over thread waits its turn like any other.
             if (now - slice_start < m_config.slice_time || m_queue.empty())
                 return { std::move(next), Source::HandOff, now };
             push_locked(std::move(next));
         }
         if (!m_queue.empty()) {
-            auto process = std::move(m_queue.front());
+            Runnable runnable = std::move(m_queue.front());
             m_queue.pop_front();
             m_queued.fetch_sub(1, std::memory_order_relaxed);
-            return { std::move(process), Source::Queue, now };
+            return { std::move(runnable), Source::Queue, now };
         }
         for (size_t i = 0; i < m_workers.size(); ++i) {
             Worker& other = *m_workers[i];
@@ -168,8 +188,8 @@ Scheduler::Picked Scheduler::pick(size_t index, Clock::time_point slice_start)
                 generation = other.next_generation; // a new one: start counting
                 since = now;
             } else if (now - since >= m_config.handoff_steal_after) {
-                auto stolen = std::move(other.next);
-                other.next.reset();
+                Runnable stolen = std::move(other.next);
+                other.next = {};
                 m_queued.fetch_sub(1, std::memory_order_relaxed);
                 return { std::move(stolen), Source::Queue, now };
             }
@@ -197,52 +217,57 @@ Scheduler::Picked Scheduler::pick(size_t index, Clock::time_point slice_start)
     }
 }
 
-void Scheduler::run_process(Worker& worker, std::shared_ptr<Process> process, Clock::time_point start)
+void Scheduler::run(Worker& worker, Runnable runnable, Clock::time_point start)
 {
-    Thread* thread = nullptr;
-    std::optional<std::string> kill_reason;
-    {
-        std::lock_guard lock(process->m_schedule_lock);
-        if (process->m_exited)
-            return;
-        if (process->m_kill_reason) {
-            kill_reason = process->m_kill_reason;
-        } else if (process->m_ready.empty()) {
-            process->m_run_state = Process::RunState::Idle;
-            return;
-        } else {
-            thread = process->m_ready.front();
-            process->m_ready.pop_front();
-        }
-        process->m_run_state = Process::RunState::Running;
-    }
-    if (kill_reason) {
-        process->exit(ExitStatus::killed(*kill_reason));
+    Process& process = *runnable.process;
+    Thread* thread = runnable.thread;
+    if (!thread) {
+        end(process); // claimed by whoever queued this (decide_ending_locked)
         return;
+    }
+    {
+        std::lock_guard lock(process.m_schedule_lock);
+        // Ending: the thread stays where it is until the process goes (its entry is stale).
+        if (process.m_ending)
+            return;
+        thread->m_schedule_state = Thread::ScheduleState::Running;
+        thread->m_woken_while_running = false;
+        ++process.m_running;
     }
 
     ExitStatus status;
     Outcome outcome = run_thread(worker, *thread, status, start);
-    process->record_memory_size();
-    if (outcome == Outcome::ProcessExits) {
-        process->exit(status);
-        return;
-    }
+    process.record_memory_size();
+    // A thread whose call returned goes before its process may: it still counts as running.
     if (outcome == Outcome::ThreadDone)
-        process->remove_thread(*thread);
+        process.remove_thread(*thread);
 
-    bool requeue = false;
+    bool end_now = false;
     {
-        std::lock_guard lock(process->m_schedule_lock);
-        if (outcome == Outcome::Ready)
-            process->m_ready.push_back(thread);
-        requeue = process->m_kill_reason || !process->m_ready.empty();
-        process->m_run_state = requeue ? Process::RunState::Queued : Process::RunState::Idle;
+        std::lock_guard lock(process.m_schedule_lock);
+        --process.m_running;
+        if (outcome == Outcome::ProcessExits || process.m_ending) {
+            end_now = decide_ending_locked(process, status);
+            if (outcome != Outcome::ThreadDone)
+                thread->m_schedule_state = Thread::ScheduleState::Blocked;
+        } else if (outcome == Outcome::Ready || (outcome == Outcome::Waiting && thread->m_woken_while_running)) {
+            make_ready_locked(process, *thread, WakeTo::Queue);
+        } else if (outcome == Outcome::Waiting) {
+            thread->m_schedule_state = Thread::ScheduleState::Blocked;
+        }
     }
-    if (requeue) {
-        std::lock_guard lock(m_lock);
-        push_locked(std::move(process));
+    if (end_now)
+        end(process);
+}
+
+void Scheduler::end(Process& process)
+{
+    ExitStatus status;
+    {
+        std::lock_guard lock(process.m_schedule_lock);
+        status = *process.m_ending;
     }
+    process.exit(status);
 }
 
 Scheduler::Outcome Scheduler::run_thread(Worker& worker, Thread& thread, ExitStatus& status, Clock::time_point start)

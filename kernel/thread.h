@@ -1,8 +1,10 @@
 // Thread: one wasm thread of a process: the engine's resumable Thread plus what the kernel needs
 // to schedule it — why it is suspended, and for a blocked next_message, where the event goes.
 //
-// Threads: a Thread is used only by the worker that runs its process at the moment (one at a
-// time per process, kernel/scheduler.h); Thread::current() is that worker's thread.
+// Threads: a Thread is used only by the worker that runs it at the moment (threads of one
+// process run on several workers at once, each on its own instance: kernel/scheduler.h);
+// Thread::current() is that worker's thread. Whoever wakes it (set_delivered, set_wait_result)
+// writes before the scheduler's wake, which orders the write before the thread's next run.
 #pragma once
 
 #include "engine/thread.h"
@@ -113,6 +115,15 @@ public:
     static void set_current(Thread* thread);
 
 private:
+    friend class Scheduler;
+    // Where the scheduler has the thread (kernel/scheduler.cpp), under its process's schedule
+    // lock: Blocked (not started, or waiting for a wake), Ready (in the run queue or a hand-off
+    // slot, exactly once), Running (on a worker). A wake while Running is remembered, so that a
+    // thread that suspends just after its waker has been quicker still runs again.
+    enum class ScheduleState : uint8_t { Blocked, Ready, Running };
+    ScheduleState m_schedule_state = ScheduleState::Blocked;
+    bool m_woken_while_running = false;
+
     Process& m_process;
     wasm::Thread m_engine;
     Phase m_phase;

@@ -63,13 +63,12 @@ Answer ThreadHandler::handle(const Message& message)
     Thread* sender = Thread::current();
     if (!sender || sender->process().sender_id() != message.sender)
         return Answer::error(ErrorCode::InvalidArgument, "thread: only a running program can start its own threads");
-    Process& process = sender->process();
-    if (process.usage().threads >= process.limits().threads)
-        return Answer::error(ErrorCode::ResourceExhausted,
-            process.description() + ": thread limit of " + std::to_string(process.limits().threads) + " reached");
-    auto spawned = process.spawn_thread(*argument);
-    if (spawned.is_error())
-        return Answer::error(ErrorCode::InvalidArgument, spawned.error().message());
+    Process::SpawnRefusal refusal = Process::SpawnRefusal::NotThreaded;
+    auto spawned = sender->process().spawn_thread(*argument, &refusal);
+    if (spawned.is_error()) {
+        ErrorCode code = refusal == Process::SpawnRefusal::AtLimit ? ErrorCode::ResourceExhausted : ErrorCode::InvalidArgument;
+        return Answer::error(code, spawned.error().message());
+    }
     return Answer::ok(encode_response(spawned.value()));
 }
 

@@ -105,7 +105,8 @@ typedef struct hashos_codec {
     (sizeof(member) == 8 ? (int64_t)(member) : sizeof(member) == 4 ? (int64_t)(int32_t)(member) \
         : sizeof(member) == 2 ? (int64_t)(int16_t)(member) : (int64_t)(int8_t)(member))
 
-static inline uint8_t* hashos_codec_put_varint(uint8_t* out, uint64_t value)
+/* hashos_codec_put_varint() past its third byte. Out of line: rare, and the inline part stays small. */
+static inline __attribute__((noinline)) uint8_t* hashos_codec_put_long_varint(uint8_t* out, uint64_t value)
 {
     while (value >= 0x80) {
         *out++ = (uint8_t)(value | 0x80);
@@ -115,6 +116,27 @@ static inline uint8_t* hashos_codec_put_varint(uint8_t* out, uint64_t value)
     return out;
 }
 
+/* Values under 2^21 (method numbers, tags, sequence numbers, sizes) take straight-line code:
+   under the interpreter, a loop's setup, back-edge and exit cost more than the bytes. */
+static inline uint8_t* hashos_codec_put_varint(uint8_t* out, uint64_t value)
+{
+    if (value < 0x80) {
+        out[0] = (uint8_t)value;
+        return out + 1;
+    }
+    out[0] = (uint8_t)(value | 0x80);
+    if (value < 0x4000) {
+        out[1] = (uint8_t)(value >> 7);
+        return out + 2;
+    }
+    out[1] = (uint8_t)((value >> 7) | 0x80);
+    if (value < 0x200000) {
+        out[2] = (uint8_t)(value >> 14);
+        return out + 3;
+    }
+    return hashos_codec_put_long_varint(out + 2, value >> 14);
+}
+
 static inline uint8_t* hashos_codec_put_fixed(uint8_t* out, uint64_t value, unsigned size)
 {
     for (unsigned i = 0; i < size; ++i)
@@ -122,8 +144,8 @@ static inline uint8_t* hashos_codec_put_fixed(uint8_t* out, uint64_t value, unsi
     return out;
 }
 
-/* hashos_codec_get_varint() past its first byte. */
-static inline const uint8_t* hashos_codec_get_long_varint(const uint8_t* in, const uint8_t* end, uint64_t* value)
+/* hashos_codec_get_varint() for more than three bytes (it starts again at the first). */
+static inline __attribute__((noinline)) const uint8_t* hashos_codec_get_long_varint(const uint8_t* in, const uint8_t* end, uint64_t* value)
 {
     uint64_t result = 0;
     for (unsigned shift = 0; shift < 64; shift += 7) {
@@ -141,14 +163,36 @@ static inline const uint8_t* hashos_codec_get_long_varint(const uint8_t* in, con
     return NULL;
 }
 
-/* NULL when the varint runs past `end` or over 64 bits. Tags, method numbers and small values
-   take one byte: that case skips the loop (under the interpreter, a loop's setup and exit cost
-   more than the byte; bench/ipc decodes three such varints per round trip). */
+/* NULL when the varint runs past `end` or over 64 bits. Up to three bytes (values under 2^21:
+   tags, method numbers, sequence numbers, sizes) take straight-line code, each byte added with
+   its continuation bit and the bits taken back once at the end (under the interpreter, a loop's
+   setup, back-edge and exit cost more than the bytes; bench/ipc decodes such varints on every
+   round trip). */
 static inline const uint8_t* hashos_codec_get_varint(const uint8_t* in, const uint8_t* end, uint64_t* value)
 {
-    if (in != end && *in < 0x80) {
-        *value = *in;
-        return in + 1;
+    size_t left = (size_t)(end - in);
+    if (left != 0) {
+        uint64_t result = in[0];
+        if (result < 0x80) {
+            *value = result;
+            return in + 1;
+        }
+        if (left > 1) {
+            uint64_t byte = in[1];
+            result += byte << 7;
+            if (byte < 0x80) {
+                *value = result - 0x80;
+                return in + 2;
+            }
+            if (left > 2) {
+                byte = in[2];
+                result += byte << 14;
+                if (byte < 0x80) {
+                    *value = result - 0x80 - (0x80 << 7);
+                    return in + 3;
+                }
+            }
+        }
     }
     return hashos_codec_get_long_varint(in, end, value);
 }
@@ -245,56 +289,78 @@ void write_encoder(std::string& out, const std::string& name, const std::vector<
     out += "    return (uint32_t)(out - start);\n}\n";
 }
 
+// The statements that read `field`'s value at `in` (its key already read) into the struct
+// member, returning false from the decoder when the bytes are malformed; `pad` indents them.
+std::string read_field(const Field& field, const std::string& pad)
+{
+    Scalar shape = *scalar(field.type);
+    std::string member = "m->" + field.name;
+    std::string out = pad + "uint64_t value;\n";
+    switch (shape.shape) {
+    case Shape::Unsigned:
+        out += pad + "if (!(in = hashos_codec_get_varint(in, end, &value)) || !hashos_codec_fits_unsigned(value, sizeof(" + member + ")))\n"
+            + pad + "    return false;\n";
+        out += pad + member + " = (__typeof__(" + member + "))value;\n";
+        break;
+    case Shape::Signed:
+        // nanopb reads a varint for a member under 64 bits as int32 first (its issue 97).
+        out += pad + "if (!(in = hashos_codec_get_varint(in, end, &value)))\n" + pad + "    return false;\n";
+        out += pad + "{\n" + pad + "    int64_t v = sizeof(" + member + ") == 8 ? (int64_t)value : (int64_t)(int32_t)value;\n";
+        out += pad + "    if (!hashos_codec_fits_signed(v, sizeof(" + member + ")))\n" + pad + "        return false;\n";
+        out += pad + "    " + member + " = (__typeof__(" + member + "))v;\n" + pad + "}\n";
+        break;
+    case Shape::ZigZag:
+        out += pad + "if (!(in = hashos_codec_get_varint(in, end, &value)))\n" + pad + "    return false;\n";
+        out += pad + "{\n" + pad + "    int64_t v = (int64_t)(value >> 1) ^ -(int64_t)(value & 1);\n";
+        out += pad + "    if (!hashos_codec_fits_signed(v, sizeof(" + member + ")))\n" + pad + "        return false;\n";
+        out += pad + "    " + member + " = (__typeof__(" + member + "))v;\n" + pad + "}\n";
+        break;
+    case Shape::Bool:
+        out += pad + "if (!(in = hashos_codec_get_varint(in, end, &value)))\n" + pad + "    return false;\n";
+        out += pad + member + " = value != 0;\n";
+        break;
+    case Shape::Fixed32:
+    case Shape::Float32:
+        out += pad + "if (!(in = hashos_codec_get_fixed(in, end, &value, 4)))\n" + pad + "    return false;\n";
+        out += pad + "{ uint32_t bits = (uint32_t)value; __builtin_memcpy(&" + member + ", &bits, 4); }\n";
+        break;
+    case Shape::Fixed64:
+    case Shape::Float64:
+        out += pad + "if (!(in = hashos_codec_get_fixed(in, end, &value, 8)))\n" + pad + "    return false;\n";
+        out += pad + "__builtin_memcpy(&" + member + ", &value, 8);\n";
+        break;
+    }
+    return out;
+}
+
+uint64_t field_key(const Field& field) { return (uint64_t(field.number) << 3) | scalar(field.type)->wire_type; }
+
 void write_decoder(std::string& out, const std::string& name, const std::vector<Field>& fields)
 {
     out += "static inline bool " + name + "_decode_direct(const uint8_t* in, uint32_t size, void* message)\n{\n";
     out += "    " + name + "* m = (" + name + "*)message;\n";
     out += "    const uint8_t* end = in + size;\n";
     out += "    __builtin_memset(m, 0, sizeof(*m));\n";
+    // Encoders (this one's and nanopb) write the fields in this order, each at most once: read
+    // them so first, straight-line, while their keys take one byte. Whatever remains (fields
+    // out of order or repeated, unknown fields, longer keys) goes through the general loop,
+    // which gives the same result as if it had read everything.
+    for (const Field& field : fields) {
+        uint64_t key = field_key(field);
+        if (key >= 0x80)
+            break;
+        out += "    if (in != end && *in == " + std::to_string(key) + "u) { /* " + field.name + " */\n";
+        out += "        ++in;\n";
+        out += read_field(field, "        ");
+        out += "    }\n";
+    }
     out += "    while (in != end) {\n";
     out += "        uint64_t key;\n";
     out += "        if (!(in = hashos_codec_get_varint(in, end, &key)))\n            return false;\n";
     out += "        switch (key) {\n";
     for (const Field& field : fields) {
-        Scalar shape = *scalar(field.type);
-        std::string member = "m->" + field.name;
-        uint64_t key = (uint64_t(field.number) << 3) | shape.wire_type;
-        out += "        case " + std::to_string(key) + "u: { /* " + field.name + " */\n";
-        out += "            uint64_t value;\n";
-        switch (shape.shape) {
-        case Shape::Unsigned:
-            out += "            if (!(in = hashos_codec_get_varint(in, end, &value)) || !hashos_codec_fits_unsigned(value, sizeof(" + member + ")))\n"
-                   "                return false;\n";
-            out += "            " + member + " = (__typeof__(" + member + "))value;\n";
-            break;
-        case Shape::Signed:
-            // nanopb reads a varint for a member under 64 bits as int32 first (its issue 97).
-            out += "            if (!(in = hashos_codec_get_varint(in, end, &value)))\n                return false;\n";
-            out += "            {\n                int64_t v = sizeof(" + member + ") == 8 ? (int64_t)value : (int64_t)(int32_t)value;\n";
-            out += "                if (!hashos_codec_fits_signed(v, sizeof(" + member + ")))\n                    return false;\n";
-            out += "                " + member + " = (__typeof__(" + member + "))v;\n            }\n";
-            break;
-        case Shape::ZigZag:
-            out += "            if (!(in = hashos_codec_get_varint(in, end, &value)))\n                return false;\n";
-            out += "            {\n                int64_t v = (int64_t)(value >> 1) ^ -(int64_t)(value & 1);\n";
-            out += "                if (!hashos_codec_fits_signed(v, sizeof(" + member + ")))\n                    return false;\n";
-            out += "                " + member + " = (__typeof__(" + member + "))v;\n            }\n";
-            break;
-        case Shape::Bool:
-            out += "            if (!(in = hashos_codec_get_varint(in, end, &value)))\n                return false;\n";
-            out += "            " + member + " = value != 0;\n";
-            break;
-        case Shape::Fixed32:
-        case Shape::Float32:
-            out += "            if (!(in = hashos_codec_get_fixed(in, end, &value, 4)))\n                return false;\n";
-            out += "            { uint32_t bits = (uint32_t)value; __builtin_memcpy(&" + member + ", &bits, 4); }\n";
-            break;
-        case Shape::Fixed64:
-        case Shape::Float64:
-            out += "            if (!(in = hashos_codec_get_fixed(in, end, &value, 8)))\n                return false;\n";
-            out += "            __builtin_memcpy(&" + member + ", &value, 8);\n";
-            break;
-        }
+        out += "        case " + std::to_string(field_key(field)) + "u: { /* " + field.name + " */\n";
+        out += read_field(field, "            ");
         out += "            break;\n        }\n";
     }
     out += "        default:\n";

@@ -502,6 +502,12 @@ public:
             return;
         }
         ++m_stats.instantiated;
+        // Functions compile on their first call; compile them all, so the compiler meets every
+        // validated body, not only those the calls below reach.
+        if (auto compiled = instance.value()->compile_all(); compiled.is_error()) {
+            ++m_stats.instantiation_errors[error_kind(compiled.error().message())];
+            return;
+        }
 
         // Small stacks: recursion still reaches its limit, and each Thread is cheap to make.
         ThreadLimits limits;
