@@ -288,8 +288,42 @@ std::optional<Op> and_i32_add_variant(Op op)
     case Op::name: return Op::name##AndI32Add;
         HASHOS_RUNTIME_AND_I32_ADD(HASHOS_AND_I32_ADD_CASE)
 #undef HASHOS_AND_I32_ADD_CASE
+#define HASHOS_BINARY_STORE_AND_I32_ADD_CASE(op, store) \
+    case Op::op##Then##store: return Op::op##Then##store##AndI32Add;
+        HASHOS_RUNTIME_BINARY_STORES(HASHOS_BINARY_STORE_AND_I32_ADD_CASE)
+#undef HASHOS_BINARY_STORE_AND_I32_ADD_CASE
+#define HASHOS_LOAD_BINARY_STORE_AND_I32_ADD_CASE(load, op, store)                                      \
+    case Op::load##Then##op##Then##store: return Op::load##Then##op##Then##store##AndI32Add;            \
+    case Op::load##Then##op##Swapped##Then##store: return Op::load##Then##op##Swapped##Then##store##AndI32Add;
+        HASHOS_RUNTIME_LOAD_BINARY_STORES(HASHOS_LOAD_BINARY_STORE_AND_I32_ADD_CASE)
+#undef HASHOS_LOAD_BINARY_STORE_AND_I32_ADD_CASE
     default: return std::nullopt;
     }
+}
+
+// The fused op for a binary op whose result only `store` reads (runtime::HASHOS_RUNTIME_BINARY_STORES).
+std::optional<Op> binary_store_variant(Op op, Op store)
+{
+#define HASHOS_BINARY_STORE_CASE(o, s)        \
+    if (op == Op::o && store == Op::s)         \
+        return Op::o##Then##s;
+    HASHOS_RUNTIME_BINARY_STORES(HASHOS_BINARY_STORE_CASE)
+#undef HASHOS_BINARY_STORE_CASE
+    return std::nullopt;
+}
+
+// The `*p OP= x` op for a fused load and op (a plain LOAD##Then##OP, or its Swapped twin) whose
+// result `store` writes back (runtime::HASHOS_RUNTIME_LOAD_BINARY_STORES).
+std::optional<Op> load_binary_store_variant(Op load_then, Op store)
+{
+#define HASHOS_LOAD_BINARY_STORE_CASE(l, o, s)                     \
+    if (load_then == Op::l##Then##o && store == Op::s)             \
+        return Op::l##Then##o##Then##s;                            \
+    if (load_then == Op::l##Then##o##Swapped && store == Op::s)    \
+        return Op::l##Then##o##Swapped##Then##s;
+    HASHOS_RUNTIME_LOAD_BINARY_STORES(HASHOS_LOAD_BINARY_STORE_CASE)
+#undef HASHOS_LOAD_BINARY_STORE_CASE
+    return std::nullopt;
 }
 
 // The twin of a load or store that also does the i32.add of its address and keeps the sum.
@@ -1116,6 +1150,33 @@ void Compiler::compile_memory_access(Op op, const Instruction& instruction)
     bool is_store = info(instruction.op).results.empty();
     uint32_t value = is_store ? pop() : 0;
     uint32_t address = pop();
+    // A value computed by the binary op just before, for this store only: one instruction that
+    // computes and stores (the op's operands are read before anything is written).
+    if (is_store && m_last != k_none && m_last_writes_slot && is_stack(value) && m_code[m_last + 2] == value) {
+        if (std::optional<Op> fused = binary_store_variant(m_last_op, op)) {
+            uint32_t a = m_code[m_last + 3];
+            uint32_t b = m_code[m_last + 4];
+            retract();
+            begin(*fused);
+            unit(address);
+            unit(a);
+            unit(b);
+            unit(instruction.memory.offset);
+            return;
+        }
+        // `*p += x`: the load-and-op read the same address and offset this store writes (the
+        // same slot, and nothing wrote it in between: it is the instruction just before).
+        std::optional<Op> read_modify_write = load_binary_store_variant(m_last_op, op);
+        if (read_modify_write && m_code[m_last + 4] == address && m_code[m_last + 5] == instruction.memory.offset) {
+            uint32_t x = m_code[m_last + 3];
+            retract();
+            begin(*read_modify_write);
+            unit(x);
+            unit(address);
+            unit(instruction.memory.offset);
+            return;
+        }
+    }
     bool fuse = last_is(Op::I32Add) && m_last_writes_slot && is_stack(address) && m_code[m_last + 2] == address;
     uint32_t a = 0, b = 0;
     if (fuse) {

@@ -214,6 +214,16 @@ struct LoadType;
 HASHOS_LOADS(HASHOS_LOAD_TYPE)
 #undef HASHOS_LOAD_TYPE
 
+template<Op op>
+struct StoreType;
+#define HASHOS_STORE_TYPE(name, MemoryType) \
+    template<>                              \
+    struct StoreType<Op::name> {            \
+        using Memory = MemoryType;          \
+    };
+HASHOS_STORES(HASHOS_STORE_TYPE)
+#undef HASHOS_STORE_TYPE
+
 // Binary<op>::apply computes a pure binary op, for its own handler and for the fused pairs
 // (runtime::HASHOS_RUNTIME_FUSED_BINARIES).
 template<Op op>
@@ -298,6 +308,9 @@ RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const
 #define HASHOS_OP_LABEL_ADD_THEN(name) &&op_I32AddThen##name, &&op_I32AddThen##name##Loop, &&op_I64AddThen##name, &&op_I64AddThen##name##Loop,
 #define HASHOS_OP_LABEL_FUSED(first, second) &&op_##first##Then##second, &&op_##first##Then##second##Swapped,
 #define HASHOS_OP_LABEL_AND_I32_ADD(name) &&op_##name##AndI32Add,
+#define HASHOS_OP_LABEL_BINARY_STORE(op, store) &&op_##op##Then##store, &&op_##op##Then##store##AndI32Add,
+#define HASHOS_OP_LABEL_LOAD_BINARY_STORE(load, op, store) &&op_##load##Then##op##Then##store, &&op_##load##Then##op##Swapped##Then##store, \
+    &&op_##load##Then##op##Then##store##AndI32Add, &&op_##load##Then##op##Swapped##Then##store##AndI32Add,
 #define HASHOS_OP_LABEL_JOIN_PAIR(first, second) &&op_##first##And##second,
 #define HASHOS_OP_LABEL_JOIN_FIRST(first) HASHOS_RUNTIME_JOIN_SECONDS(HASHOS_OP_LABEL_JOIN_PAIR, first)
 #define HASHOS_OP_LABEL_LOAD_THEN(load, op) &&op_##load##Then##op, &&op_##load##Then##op##Swapped, &&op_##load##IndexedThen##op, &&op_##load##IndexedThen##op##Swapped,
@@ -308,10 +321,14 @@ RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const
         HASHOS_RUNTIME_FUSED_BINARIES(HASHOS_OP_LABEL_FUSED)
         HASHOS_RUNTIME_LOAD_BINARIES(HASHOS_OP_LABEL_LOAD_THEN)
         HASHOS_RUNTIME_AND_I32_ADD(HASHOS_OP_LABEL_AND_I32_ADD)
+        HASHOS_RUNTIME_BINARY_STORES(HASHOS_OP_LABEL_BINARY_STORE)
+        HASHOS_RUNTIME_LOAD_BINARY_STORES(HASHOS_OP_LABEL_LOAD_BINARY_STORE)
         HASHOS_RUNTIME_JOIN_FIRSTS(HASHOS_OP_LABEL_JOIN_FIRST)
 #undef HASHOS_OP_LABEL_JOIN_FIRST
 #undef HASHOS_OP_LABEL_JOIN_PAIR
 #undef HASHOS_OP_LABEL_AND_I32_ADD
+#undef HASHOS_OP_LABEL_BINARY_STORE
+#undef HASHOS_OP_LABEL_LOAD_BINARY_STORE
 #undef HASHOS_OP_LABEL_LOAD_THEN
 #undef HASHOS_OP_LABEL_FUSED
 #undef HASHOS_OP_LABEL
@@ -326,8 +343,16 @@ RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const
     }
 
     Thread::Impl& t = *thread->m_impl;
+    // The hot state in callee-saved registers, fixed: g++'s allocator otherwise moves fp or the
+    // memory base to the stack whenever handlers are added (seen on x86-64: a stack load in
+    // every handler, +10-25% instructions). Callee-saved, so calls out of the loop keep them;
+    // optimised builds only (at -O0 rbp is the frame pointer).
     const CodeUnit* pc = t.pc;
+#if defined(__x86_64__) && !defined(__clang__) && defined(__OPTIMIZE__)
+    register Value* fp asm("rbp") = t.fp;
+#else
     Value* fp = t.fp;
+#endif
     Frame* frame_top = t.frame_top;
     Instance* instance = t.instance;
     Frame* const frame_limit = t.frames + t.frame_capacity;
@@ -341,8 +366,13 @@ RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const
 #else
     uint64_t fuel = start_fuel;
 #endif
+#if defined(__x86_64__) && !defined(__clang__) && defined(__OPTIMIZE__)
+    register uint8_t* memory_base asm("r12") = nullptr;
+    uint64_t memory_size = 0;
+#else
     uint8_t* memory_base = nullptr;
     uint64_t memory_size = 0;
+#endif
     RunState state = RunState::Idle;
     std::string trap_text;
     // Operands of the shared call paths.
@@ -888,6 +918,71 @@ op_I32AddThenBrTableI32Load: // dst, a, b, then BrTableI32Load's operands
     STORE_VALUE(MemoryType, uint32_t(S(2).u32() + S(3).u32()), 4)                     \
     AND_I32_ADD(6)
     HASHOS_STORES(STORE)
+
+    // A binary op whose result only the store after it read (runtime::HASHOS_RUNTIME_BINARY_STORES):
+    // address, a, b, offset; the bounds are checked as the store's own handler does.
+#define BINARY_STORE_VALUE(op, store)                                                        \
+    {                                                                                        \
+        using MemoryType = StoreType<Op::store>::Memory;                                     \
+        uint64_t address = uint64_t(S(2).u32()) + pc[5];                                     \
+        if (address + sizeof(MemoryType) > memory_size && !GREW_TO_HOLD(address + sizeof(MemoryType))) { \
+            trap_address = address;                                                          \
+            trap_width = sizeof(MemoryType);                                                 \
+            goto memory_out_of_bounds;                                                       \
+        }                                                                                    \
+        Value result;                                                                        \
+        put(result, apply_binary<Op::op>(S(3), S(4)));                                       \
+        MemoryType stored = MemoryType(result.bits);                                         \
+        std::memcpy(memory_base + address, &stored, sizeof(MemoryType));                     \
+    }
+#define BINARY_STORE(op, store)                                                              \
+    op_##op##Then##store: /* address, a, b, offset */                                        \
+    BINARY_STORE_VALUE(op, store)                                                            \
+    NEXT(6);                                                                                 \
+    op_##op##Then##store##AndI32Add: /* address, a, b, offset, dst, a2, b2 */                \
+    BINARY_STORE_VALUE(op, store)                                                            \
+    AND_I32_ADD(6)
+    HASHOS_RUNTIME_BINARY_STORES(BINARY_STORE)
+
+    // `*p OP= x` (runtime::HASHOS_RUNTIME_LOAD_BINARY_STORES): x, address, offset. The load and
+    // the store have the same width, so one bounds check covers both.
+#define LOAD_BINARY_STORE_VALUE(load, op, store, left, right)                                 \
+    {                                                                                        \
+        using MemoryType = StoreType<Op::store>::Memory;                                     \
+        static_assert(sizeof(MemoryType) == sizeof(LoadType<Op::load>::Memory));             \
+        uint64_t address = uint64_t(S(3).u32()) + pc[4];                                     \
+        if (address + sizeof(MemoryType) > memory_size && !GREW_TO_HOLD(address + sizeof(MemoryType))) { \
+            trap_address = address;                                                          \
+            trap_width = sizeof(MemoryType);                                                 \
+            goto memory_out_of_bounds;                                                       \
+        }                                                                                    \
+        LoadType<Op::load>::Memory in_memory;                                                \
+        std::memcpy(&in_memory, memory_base + address, sizeof(in_memory));                   \
+        Value loaded_value;                                                                  \
+        put(loaded_value, LoadType<Op::load>::Result(in_memory));                            \
+        Value result;                                                                        \
+        put(result, apply_binary<Op::op>(left, right));                                      \
+        MemoryType stored = MemoryType(result.bits);                                         \
+        std::memcpy(memory_base + address, &stored, sizeof(MemoryType));                     \
+    }
+#define LOAD_BINARY_STORE(load, op, store)                                                   \
+    op_##load##Then##op##Then##store: /* x, address, offset */                               \
+    LOAD_BINARY_STORE_VALUE(load, op, store, S(2), loaded_value)                             \
+    NEXT(5);                                                                                 \
+    op_##load##Then##op##Swapped##Then##store:                                               \
+    LOAD_BINARY_STORE_VALUE(load, op, store, loaded_value, S(2))                             \
+    NEXT(5);                                                                                 \
+    op_##load##Then##op##Then##store##AndI32Add: /* x, address, offset, dst, a, b */         \
+    LOAD_BINARY_STORE_VALUE(load, op, store, S(2), loaded_value)                             \
+    AND_I32_ADD(5)                                                                           \
+    op_##load##Then##op##Swapped##Then##store##AndI32Add:                                    \
+    LOAD_BINARY_STORE_VALUE(load, op, store, loaded_value, S(2))                             \
+    AND_I32_ADD(5)
+    HASHOS_RUNTIME_LOAD_BINARY_STORES(LOAD_BINARY_STORE)
+#undef LOAD_BINARY_STORE
+#undef LOAD_BINARY_STORE_VALUE
+#undef BINARY_STORE
+#undef BINARY_STORE_VALUE
 #undef STORE
 #undef STORE_AT
 #undef STORE_VALUE

@@ -28,6 +28,9 @@ const char* op_name(Op op)
 #define HASHOS_NAME_ADD_THEN(name) "I32AddThen" #name, "I32AddThen" #name "Loop", "I64AddThen" #name, "I64AddThen" #name "Loop",
 #define HASHOS_NAME_FUSED(first, second) #first "Then" #second, #first "Then" #second "Swapped",
 #define HASHOS_NAME_AND_I32_ADD(name) #name "AndI32Add",
+#define HASHOS_NAME_BINARY_STORE(op, store) #op "Then" #store, #op "Then" #store "AndI32Add",
+#define HASHOS_NAME_LOAD_BINARY_STORE(load, op, store) #load "Then" #op "Then" #store, #load "Then" #op "SwappedThen" #store, \
+    #load "Then" #op "Then" #store "AndI32Add", #load "Then" #op "SwappedThen" #store "AndI32Add",
 #define HASHOS_NAME_JOIN_PAIR(first, second) #first "And" #second,
 #define HASHOS_NAME_JOIN_FIRST(first) HASHOS_RUNTIME_JOIN_SECONDS(HASHOS_NAME_JOIN_PAIR, first)
 #define HASHOS_NAME_LOAD_THEN(load, op) #load "Then" #op, #load "Then" #op "Swapped", #load "IndexedThen" #op, #load "IndexedThen" #op "Swapped",
@@ -38,10 +41,14 @@ const char* op_name(Op op)
         HASHOS_RUNTIME_FUSED_BINARIES(HASHOS_NAME_FUSED)
         HASHOS_RUNTIME_LOAD_BINARIES(HASHOS_NAME_LOAD_THEN)
         HASHOS_RUNTIME_AND_I32_ADD(HASHOS_NAME_AND_I32_ADD)
+        HASHOS_RUNTIME_BINARY_STORES(HASHOS_NAME_BINARY_STORE)
+        HASHOS_RUNTIME_LOAD_BINARY_STORES(HASHOS_NAME_LOAD_BINARY_STORE)
         HASHOS_RUNTIME_JOIN_FIRSTS(HASHOS_NAME_JOIN_FIRST)
 #undef HASHOS_NAME_JOIN_FIRST
 #undef HASHOS_NAME_JOIN_PAIR
 #undef HASHOS_NAME_AND_I32_ADD
+#undef HASHOS_NAME_BINARY_STORE
+#undef HASHOS_NAME_LOAD_BINARY_STORE
 #undef HASHOS_NAME_LOAD_THEN
 #undef HASHOS_NAME_FUSED
 #undef HASHOS_NAME

@@ -91,6 +91,27 @@ namespace hashos::wasm::runtime {
     X(F32Load, F32Add) X(F32Load, F32Sub) X(F32Load, F32Mul)                                \
     X(F64Load, F64Add) X(F64Load, F64Sub) X(F64Load, F64Mul)
 
+// Binary ops whose result only the store right after them reads (the value stored): two ops per
+// pair, OP##Then##STORE (address, a, b, offset: stores a OP b, never writing a slot) and
+// OP##Then##STORE##AndI32Add (then an independent i32.add's dst, a, b, as the stores' twins).
+#define HASHOS_RUNTIME_BINARY_STORES(X)                                                          \
+    X(I32Add, I32Store) X(I32Sub, I32Store) X(I32Mul, I32Store) X(I32And, I32Store)            \
+    X(I32Or, I32Store) X(I32Xor, I32Store) X(I32Shl, I32Store) X(I32ShrU, I32Store)            \
+    X(I32LtS, I32Store) X(I64Add, I64Store) X(I64Xor, I64Store) X(F32Add, F32Store)            \
+    X(F32Sub, F32Store) X(F32Mul, F32Store) X(F64Add, F64Store) X(F64Sub, F64Store)            \
+    X(F64Mul, F64Store)
+
+// `*p OP= x`: a load fused with its binary op (runtime::HASHOS_RUNTIME_LOAD_BINARIES, plain
+// address) whose result only a store to the same address and offset reads. Four ops per triple:
+// LOAD##Then##OP##Then##STORE (x, address, offset: memory = x OP memory), the same with
+// OP##Swapped (memory OP x), and an ...AndI32Add twin of each (an independent i32.add after).
+#define HASHOS_RUNTIME_LOAD_BINARY_STORES(X)                                                      \
+    X(I32Load, I32Add, I32Store) X(I32Load, I32Xor, I32Store) X(I32Load, I32And, I32Store)       \
+    X(I32Load, I32Sub, I32Store) X(I32Load8U, I32Add, I32Store8) X(I32Load8U, I32Xor, I32Store8) \
+    X(I64Load, I64Add, I64Store) X(I64Load, I64Xor, I64Store) X(F32Load, F32Add, F32Store)       \
+    X(F32Load, F32Sub, F32Store) X(F32Load, F32Mul, F32Store) X(F64Load, F64Add, F64Store)       \
+    X(F64Load, F64Sub, F64Store) X(F64Load, F64Mul, F64Store)
+
 // Instructions that an independent i32.add right after them (a pointer or counter step) joins:
 // NAME##AndI32Add does NAME, then the add, whose dst, a, b follow NAME's own operands.
 #define HASHOS_RUNTIME_AND_I32_ADD(X)                                                              \
@@ -157,6 +178,9 @@ enum class Op : uint16_t {
 #define HASHOS_OP_ENUM_ADD_THEN(name) I32AddThen##name, I32AddThen##name##Loop, I64AddThen##name, I64AddThen##name##Loop,
 #define HASHOS_OP_ENUM_FUSED(first, second) first##Then##second, first##Then##second##Swapped,
 #define HASHOS_OP_ENUM_AND_I32_ADD(name) name##AndI32Add,
+#define HASHOS_OP_ENUM_BINARY_STORE(op, store) op##Then##store, op##Then##store##AndI32Add,
+#define HASHOS_OP_ENUM_LOAD_BINARY_STORE(load, op, store) load##Then##op##Then##store, load##Then##op##Swapped##Then##store, \
+    load##Then##op##Then##store##AndI32Add, load##Then##op##Swapped##Then##store##AndI32Add,
 #define HASHOS_OP_ENUM_JOIN_PAIR(first, second) first##And##second,
 #define HASHOS_OP_ENUM_JOIN_FIRST(first) HASHOS_RUNTIME_JOIN_SECONDS(HASHOS_OP_ENUM_JOIN_PAIR, first)
 #define HASHOS_OP_ENUM_LOAD_THEN(load, op) load##Then##op, load##Then##op##Swapped, load##IndexedThen##op, load##IndexedThen##op##Swapped,
@@ -167,10 +191,14 @@ enum class Op : uint16_t {
     HASHOS_RUNTIME_FUSED_BINARIES(HASHOS_OP_ENUM_FUSED)
     HASHOS_RUNTIME_LOAD_BINARIES(HASHOS_OP_ENUM_LOAD_THEN)
     HASHOS_RUNTIME_AND_I32_ADD(HASHOS_OP_ENUM_AND_I32_ADD)
+    HASHOS_RUNTIME_BINARY_STORES(HASHOS_OP_ENUM_BINARY_STORE)
+    HASHOS_RUNTIME_LOAD_BINARY_STORES(HASHOS_OP_ENUM_LOAD_BINARY_STORE)
     HASHOS_RUNTIME_JOIN_FIRSTS(HASHOS_OP_ENUM_JOIN_FIRST)
 #undef HASHOS_OP_ENUM_JOIN_FIRST
 #undef HASHOS_OP_ENUM_JOIN_PAIR
 #undef HASHOS_OP_ENUM_AND_I32_ADD
+#undef HASHOS_OP_ENUM_BINARY_STORE
+#undef HASHOS_OP_ENUM_LOAD_BINARY_STORE
 #undef HASHOS_OP_ENUM_LOAD_THEN
 #undef HASHOS_OP_ENUM_FUSED
 #undef HASHOS_OP_ENUM

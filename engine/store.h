@@ -4,8 +4,10 @@
 // A Store owns every Function, Table, Memory, GlobalInstance and Instance created in it; they live as
 // long as the Store, so plain pointers between them are always valid (a funcref in a table is a
 // Function*). One Store per process in the kernel; one per .wast script in the spec runner.
-// A Store and its objects are used by one OS thread at a time (the owner serialises access);
-// Threads of one Store may run on different OS threads one after another.
+// The owner serialises instantiate() and the create_*() calls. Threads of one Store may run on
+// different OS threads, one after another or, each on an instance of its own, at the same time:
+// what they then share — a shared Memory, host functions, Function objects — is safe for that
+// (docs/engine-threads.md, "Threads running at once").
 #pragma once
 
 #include "base/result.h"

@@ -2,7 +2,7 @@
 // Its operand stack and call frames live on the heap, never on the C++ stack, so run(fuel) can
 // stop at any back-edge, call or host call and be resumed later, on any OS thread, with exactly
 // the result an uninterrupted run gives. A Thread belongs to one Store; only one OS thread may
-// use a Thread (and its Store) at a time.
+// use a Thread at a time (Threads of one Store may run at once: engine/store.h).
 #pragma once
 
 #include "engine/store.h"

@@ -8,10 +8,13 @@
 // so a notify that follows the store a waiter is waiting for can never be missed (the engine's
 // AtomicWait::still_expected()).
 //
-// Threads: begin_wait() and remove() on the worker running the waiting thread's process;
-// notify() from the interpreter of any thread; timeouts on the timer thread; clear() at exit.
-// Waking goes through the wake callback (the scheduler), called under the table's lock so that
-// clear() cannot let a thread go while it is being woken.
+// Threads: begin_wait() and remove() on the worker running the waiting thread; notify() from
+// the interpreter of any thread, at the same time on another worker (the lock orders a notify
+// either before the re-check, which then sees the new value, or after the queueing, which it
+// then wakes); timeouts on the timer thread; clear() at exit. Waking goes through the wake
+// callback (the scheduler), called under the table's lock so that clear() cannot let a thread
+// go while it is being woken. A thread may still be on its worker, just suspended, when it is
+// woken: the scheduler remembers the wake (kernel/thread.h).
 #pragma once
 
 #include "engine/thread.h"

@@ -4,7 +4,10 @@
 // A memory never shrinks or moves (engine/store.h), so a span stays valid while its process
 // lives. docs/abi.md, "Pointers".
 //
-// Threads: use it only on the worker that runs the process (it owns the process's Store).
+// Threads: on any worker running a thread of the process. The size is read once, when the
+// GuestMemory is made; another thread may grow the memory meanwhile, never shrink it, so every
+// span checked against it stays valid. The bytes may be changed by the process's other threads
+// while the kernel copies them, as any shared memory may: the copy is what the kernel uses.
 #pragma once
 
 #include "engine/instance.h"

@@ -14,8 +14,9 @@
 //     call.results[0] = wasm::Value::from_i32(*result);
 //     return wasm::HostOutcome::Return;
 //
-// Threads: only on the worker that runs the thread's process (in its host functions, and in the
-// continuations, which run there too).
+// Threads: only on the worker that runs the thread (in its host functions, and in the
+// continuations, which run there too); other threads of the process may await at the same time,
+// each with its own wait.
 #pragma once
 
 #include "kernel/mailbox.h"
