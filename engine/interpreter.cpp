@@ -82,6 +82,18 @@ inline void put(Value& slot, T value)
     }
 }
 
+// A function's first call compiles it (engine/compiler.h); false with the reason in `error` if
+// a compiler limit refuses it. Out of line and cold, so the call path's registers stay put.
+[[gnu::noinline, gnu::cold]] bool compile_on_first_call(const CompiledFunction& callee, std::string& error)
+{
+    auto compiled = callee.instance->compile(callee);
+    if (compiled.is_error()) {
+        error = compiled.error().message();
+        return false;
+    }
+    return true;
+}
+
 // The binary numeric ops that cannot trap: name, operand type, result from a and b.
 // https://webassembly.github.io/spec/core/exec/numerics.html
 #define HASHOS_PURE_BINARY_OPS(X) \
@@ -347,10 +359,11 @@ RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const
     // memory base to the stack whenever handlers are added (seen on x86-64: a stack load in
     // every handler, +10-25% instructions). Callee-saved, so calls out of the loop keep them;
     // optimised builds only (at -O0 rbp is the frame pointer).
-    const CodeUnit* pc = t.pc;
 #if defined(__x86_64__) && !defined(__clang__) && defined(__OPTIMIZE__)
+    register const CodeUnit* pc asm("rbx") = t.pc;
     register Value* fp asm("rbp") = t.fp;
 #else
+    const CodeUnit* pc = t.pc;
     Value* fp = t.fp;
 #endif
     Frame* frame_top = t.frame_top;
@@ -368,7 +381,7 @@ RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const
 #endif
 #if defined(__x86_64__) && !defined(__clang__) && defined(__OPTIMIZE__)
     register uint8_t* memory_base asm("r12") = nullptr;
-    uint64_t memory_size = 0;
+    register uint64_t memory_size asm("r13") = 0;
 #else
     uint8_t* memory_base = nullptr;
     uint64_t memory_size = 0;
@@ -392,10 +405,13 @@ RunState Interpreter::execute(Thread* thread, uint64_t budget, const void* const
 // Whether the memory, its size reloaded, now holds [0, end): another thread grew it.
 #define GREW_TO_HOLD(end) ((memory_size = current_memory_size(instance->m_memory0)) >= uint64_t(end))
 #define DISPATCH() goto* pointer_at<void*>(pc)
-#define NEXT(units)      \
-    do {                 \
-        pc += (units);   \
-        DISPATCH();      \
+// The empty asm makes the next handler's address a load from the new pc: otherwise g++ loads it
+// from the old pc plus the length, which costs a copy of pc in every handler.
+#define NEXT(units)                \
+    do {                           \
+        pc += (units);             \
+        asm("" : "+r"(pc));        \
+        DISPATCH();                \
     } while (0)
 #define S(i) fp[pc[i]]
 #define TRAP(message)          \
@@ -610,11 +626,11 @@ enter_wasm:
         goto out_of_fuel;
     if (frame_top == frame_limit || callee_fp + callee->frame_slots > stack_limit) [[unlikely]] {
         // A function not compiled yet has no fuel cost and no room anywhere (k_not_compiled):
-        // its first call compiles it here and enters again, charging its real cost.
+        // its first call compiles it here and runs the call again, which charges its real cost.
         if (!callee->is_compiled()) {
-            if (auto compiled = callee->instance->compile(*callee); compiled.is_error())
-                TRAP(compiled.error().message());
-            goto enter_wasm;
+            if (!compile_on_first_call(*callee, trap_text))
+                goto trap;
+            DISPATCH(); // the call instruction again (it has had no effect yet), now compiled
         }
         TRAP("call stack exhausted");
     }

@@ -20,7 +20,9 @@ bool same_owner(const std::weak_ptr<Handler>& a, const std::weak_ptr<Handler>& b
 Mailbox::WaitFilter::WaitFilter(std::span<const MessageId> ids)
     : m_size(uint32_t(ids.size()))
 {
-    if (ids.size() <= k_inline)
+    if (ids.size() == 1)
+        m_inline[0] = ids[0]; // a call waiting for its answer: the common case
+    else if (ids.size() <= k_inline)
         std::copy(ids.begin(), ids.end(), m_inline.begin());
     else
         m_heap.assign(ids.begin(), ids.end());
@@ -304,11 +306,8 @@ TakeResult Mailbox::take(std::span<const MessageId> filter, uint32_t capacity, W
     }
     auto it = std::find_if(m_queue.begin(), m_queue.end(), [&](const Event& event) { return matches(event, filter); });
     if (it == m_queue.end()) {
-        if (wait == Wait::Yes && waiter) {
-            m_waiters.push_back({ waiter, WaitFilter(filter), std::nullopt });
-            if (out)
-                m_waiters.back().out = *out;
-        }
+        if (wait == Wait::Yes && waiter)
+            m_waiters.emplace_back(waiter, filter, out);
         return result;
     }
     result.body_size = uint32_t(it->message.body.size());

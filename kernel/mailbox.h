@@ -142,6 +142,13 @@ private:
         std::vector<MessageId> m_heap; // when there are more than k_inline
     };
     struct Waiter {
+        // Built in place in m_waiters: next_message registers one on every blocking call.
+        Waiter(Thread* waiting, std::span<const MessageId> ids, const GuestSpan* buffer)
+            : thread(waiting), filter(ids)
+        {
+            if (buffer)
+                out.emplace(*buffer);
+        }
         Thread* thread;
         WaitFilter filter;
         std::optional<GuestSpan> out; // where a next_message event may be written directly

@@ -112,12 +112,12 @@ std::shared_ptr<Handler> Registry::find(const InterfaceHash& interface) const
 
 RouteResult Registry::route(Message message, WaitForHandler wait) { return route_with(std::move(message), nullptr, wait); }
 
-RouteResult Registry::route_borrowed(Message message, std::span<const uint8_t> body, WaitForHandler wait)
+RouteResult Registry::route_borrowed(Message&& message, std::span<const uint8_t> body, WaitForHandler wait)
 {
     return route_with(std::move(message), &body, wait);
 }
 
-RouteResult Registry::route_with(Message message, const std::span<const uint8_t>* borrowed, WaitForHandler wait)
+RouteResult Registry::route_with(Message&& message, const std::span<const uint8_t>* borrowed, WaitForHandler wait)
 {
     std::shared_ptr<Handler> handler;
     {

@@ -62,7 +62,7 @@ public:
     RouteResult route(Message message, WaitForHandler wait);
     // The same for a message whose body is still in the sender's memory (its own body empty):
     // the handler copies it once (Handler::deliver_borrowed); a parked message keeps a copy.
-    RouteResult route_borrowed(Message message, std::span<const uint8_t> body, WaitForHandler wait);
+    RouteResult route_borrowed(Message&& message, std::span<const uint8_t> body, WaitForHandler wait);
 
     // Drops the waiting messages of a sender that exited.
     void drop_parked_from(SenderId sender);
@@ -83,7 +83,8 @@ private:
     };
     void flush(const InterfaceHash& interface);
     // route() and route_borrowed(): `borrowed` null when the message owns its body.
-    RouteResult route_with(Message message, const std::span<const uint8_t>* borrowed, WaitForHandler wait);
+    // By reference: a Message is large, and each by-value hop on every send moved it again.
+    RouteResult route_with(Message&& message, const std::span<const uint8_t>* borrowed, WaitForHandler wait);
 
     mutable SpinLock m_lock;
     std::unordered_map<InterfaceHash, Entry> m_entries;

@@ -34,7 +34,7 @@ HostOutcome finish(HostCall& call, int32_t result)
 // emit_message and later, from any thread, when the user answers a permission question.
 // Failures of a message that wants an answer become error answers (docs/abi.md).
 // `borrowed`: the body, still in the sender's memory, when the message does not own it.
-int32_t route(Services& services, const std::shared_ptr<Mailbox>& sender, Message message, WaitForHandler wait,
+int32_t route(Services& services, const std::shared_ptr<Mailbox>& sender, Message&& message, WaitForHandler wait,
     const std::span<const uint8_t>* borrowed = nullptr)
 {
     const MessageId id = message.id;

@@ -144,41 +144,41 @@ static inline uint8_t* hashos_codec_put_fixed(uint8_t* out, uint64_t value, unsi
     return out;
 }
 
-/* hashos_codec_get_varint() for more than three bytes (it starts again at the first). */
-static inline __attribute__((noinline)) const uint8_t* hashos_codec_get_long_varint(const uint8_t* in, const uint8_t* end, uint64_t* value)
+/* hashos_codec_get_varint() for more than three bytes: the varint's size (0 when it runs past
+   `end` or over 64 bits), then its value. Out of line, and without an address taken, so that the
+   decoders that inline the short case need no stack frame. */
+static inline __attribute__((noinline)) size_t hashos_codec_long_varint_size(const uint8_t* in, const uint8_t* end)
+{
+    for (size_t i = 0; i < 10 && in + i != end; ++i) {
+        if (!(in[i] & 0x80))
+            return i == 9 && in[i] > 1 ? 0 : i + 1;
+    }
+    return 0;
+}
+static inline __attribute__((noinline)) uint64_t hashos_codec_long_varint_value(const uint8_t* in, size_t size)
 {
     uint64_t result = 0;
-    for (unsigned shift = 0; shift < 64; shift += 7) {
-        if (in == end)
-            return NULL;
-        uint8_t byte = *in++;
-        result |= (uint64_t)(byte & 0x7f) << shift;
-        if (!(byte & 0x80)) {
-            if (shift == 63 && byte > 1)
-                return NULL;
-            *value = result;
-            return in;
-        }
-    }
-    return NULL;
+    for (size_t i = 0; i < size; ++i)
+        result |= (uint64_t)(in[i] & 0x7f) << (7 * i);
+    return result;
 }
 
 /* NULL when the varint runs past `end` or over 64 bits. Up to three bytes (values under 2^21:
-   tags, method numbers, sequence numbers, sizes) take straight-line code, each byte added with
-   its continuation bit and the bits taken back once at the end (under the interpreter, a loop's
-   setup, back-edge and exit cost more than the bytes; bench/ipc decodes such varints on every
-   round trip). */
+   tags, method numbers, sequence numbers, sizes) take straight-line 32-bit code, each byte added
+   with its continuation bit and the bits taken back once at the end (under the interpreter, a
+   loop's setup, back-edge and exit cost more than the bytes; bench/ipc decodes such varints on
+   every round trip). */
 static inline const uint8_t* hashos_codec_get_varint(const uint8_t* in, const uint8_t* end, uint64_t* value)
 {
     size_t left = (size_t)(end - in);
     if (left != 0) {
-        uint64_t result = in[0];
+        uint32_t result = in[0];
         if (result < 0x80) {
             *value = result;
             return in + 1;
         }
         if (left > 1) {
-            uint64_t byte = in[1];
+            uint32_t byte = in[1];
             result += byte << 7;
             if (byte < 0x80) {
                 *value = result - 0x80;
@@ -194,7 +194,11 @@ static inline const uint8_t* hashos_codec_get_varint(const uint8_t* in, const ui
             }
         }
     }
-    return hashos_codec_get_long_varint(in, end, value);
+    size_t size = hashos_codec_long_varint_size(in, end);
+    if (size == 0)
+        return NULL;
+    *value = hashos_codec_long_varint_value(in, size);
+    return in + size;
 }
 
 static inline const uint8_t* hashos_codec_get_fixed(const uint8_t* in, const uint8_t* end, uint64_t* value, unsigned size)

@@ -71,7 +71,11 @@ int32_t EventLoop::run()
             return status;
     }
     while (!m_stopped && (m_handlers || m_pending)) {
-        int32_t result = hashos_receive(&m_inbox, nullptr, 0, HASHOS_NEXT_BLOCK);
+        // hashos_receive's common case inline: the inbox is big enough (it grows when it is not).
+        int32_t result = m_inbox.capacity ? hashos_next_message(nullptr, 0, m_inbox.data, m_inbox.capacity, HASHOS_NEXT_BLOCK)
+                                          : HASHOS_E_BUFFER_TOO_SMALL;
+        if (result == HASHOS_E_BUFFER_TOO_SMALL)
+            result = hashos_receive(&m_inbox, nullptr, 0, HASHOS_NEXT_BLOCK);
         if (result < 0)
             return result;
         const hashos_event& event = *hashos_inbox_event(&m_inbox);
@@ -83,10 +87,33 @@ int32_t EventLoop::run()
     return m_exit_code;
 }
 
+// hashos_request_from_event, inline: it runs for every message.
+static inline bool request_from_event(const hashos_event& event, hashos_request& request)
+{
+    request.id = event.message_id;
+    request.sender = event.sender;
+    __builtin_memcpy(request.interface_hash, event.interface_hash, HASHOS_INTERFACE_HASH_SIZE);
+    request.answer_wanted = (event.flags & HASHOS_EVENT_ANSWER_WANTED) != 0;
+    const uint8_t* body = reinterpret_cast<const uint8_t*>(&event + 1);
+    const uint8_t* end = body + event.body_len;
+    uint64_t method = 0;
+    const uint8_t* rest = hashos_codec_get_varint(body, end, &method);
+    if (!rest || method == 0 || method > UINT32_MAX) {
+        request.method = 0;
+        request.body = body;
+        request.body_len = 0;
+        return false;
+    }
+    request.method = uint32_t(method);
+    request.body = rest;
+    request.body_len = uint32_t(end - rest);
+    return true;
+}
+
 void EventLoop::dispatch(const hashos_event& event)
 {
     hashos_request request;
-    if (hashos_request_from_event(&event, &request) != HASHOS_OK) {
+    if (!request_from_event(event, request)) {
         hashos_answer_error(&request, hashos_ErrorCode_ERROR_CODE_INVALID_ARGUMENT, "no method number");
         return;
     }

@@ -217,6 +217,17 @@ int32_t hashos_wait_codec(uint64_t message_id, const hashos_codec* response_code
     return hashos_answer_status_codec(hashos_inbox_event(&g_answers), response_codec, response);
 }
 
+int32_t hashos_call_finish(uint64_t message_id, int32_t result, const hashos_event* event,
+    const hashos_codec* response_codec, void* response)
+{
+    /* Too big for the caller's buffer: nothing was taken, so this receives the same event. */
+    if (result == HASHOS_E_BUFFER_TOO_SMALL)
+        return hashos_wait_codec(message_id, response_codec, response);
+    if (result < 0)
+        return result;
+    return hashos_answer_status_codec(event, response_codec, response);
+}
+
 int32_t hashos_call(const uint8_t* interface_hash, uint32_t method, const pb_msgdesc_t* request_fields,
     const void* request, const pb_msgdesc_t* response_fields, void* response, uint32_t flags)
 {

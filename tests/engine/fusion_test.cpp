@@ -1,5 +1,6 @@
 // The compiler's fused instructions (engine/interpreter_ops.h: add-then-jump, fused binary pairs,
-// load-then-op, IndexedTee accesses) on tests/engine/wat/runtime_fusion.wat: each result matches
+// load-then-op, IndexedTee accesses, op-then-store, `*p OP= x`, br_table on a loaded index,
+// moves fused with a back-edge, a local written in place while its old value is on the stack) on tests/engine/wat/runtime_fusion.wat: each result matches
 // the unfused computation done here in C++, operands that alias the fused add's result read it
 // after the add, a fused load traps like the load alone, and a fused loop back-edge stopped for
 // fuel resumes without repeating its add: any slicing gives the same result for the same fuel.
@@ -150,6 +151,75 @@ TEST_F(Fusion, ListingShowsTheFusedOps)
     EXPECT_NE(mix.find(" I32AddThenI32SubSwapped "), std::string::npos) << mix;
     EXPECT_EQ(std::string(op_name(runtime::Op::I32Add)), "I32Add");
     EXPECT_EQ(std::string(op_name(runtime::Op::Count)), "?");
+}
+
+TEST_F(Fusion, BinaryOpsFusedWithTheStoreOfTheirResult)
+{
+    EXPECT_EQ(call("store_sub", { Value::from_u32(300), Value::from_u32(5), Value::from_u32(7) }).u32(), uint32_t(5 - 7));
+    EXPECT_EQ(call("store_mul", { Value::from_u32(320), Value::from_f64(1.5), Value::from_f64(-3.0) }).f64(), -4.5);
+    std::string listing = disassemble(*function("store_sub"));
+    EXPECT_NE(listing.find(" I32SubThenI32Store "), std::string::npos) << listing;
+
+    // The fused store checks its bounds like the store alone, before writing anything.
+    Thread thread(m_store);
+    Value args[] = { Value::from_u32(65530), Value::from_u32(1), Value::from_u32(2) };
+    EXPECT_EQ(thread.call(function("store_sub"), args), RunState::Trapped);
+    EXPECT_EQ(thread.trap_message(), "out of bounds memory access: 65538+4 > 65536");
+}
+
+TEST_F(Fusion, ReadModifyWriteOfOneAddress)
+{
+    uint8_t* memory = m_instance->find_export("memory")->memory->data();
+    uint32_t word = 1000;
+    std::memcpy(memory + 404, &word, 4);
+    EXPECT_EQ(call("sub_from_memory", { Value::from_u32(400), Value::from_u32(1) }).u32(), 999u);
+    EXPECT_EQ(call("sub_memory_from", { Value::from_u32(400), Value::from_u32(5000) }).u32(), 5000u - 999u);
+    // A byte store keeps the low byte of the sum and leaves the next bytes alone.
+    word = 0x11223344u;
+    std::memcpy(memory + 420, &word, 4);
+    EXPECT_EQ(call("add_to_byte", { Value::from_u32(420), Value::from_u32(0x1cd) }).u32(), 0x11223311u);
+    EXPECT_NE(disassemble(*function("sub_from_memory")).find(" I32LoadThenI32SubSwappedThenI32Store "), std::string::npos);
+    EXPECT_NE(disassemble(*function("sub_memory_from")).find(" I32LoadThenI32SubThenI32Store "), std::string::npos);
+    EXPECT_NE(disassemble(*function("add_to_byte")).find(" I32Load8UThenI32AddSwappedThenI32Store8 "), std::string::npos);
+
+    Thread thread(m_store);
+    Value args[] = { Value::from_u32(65532), Value::from_u32(1) };
+    EXPECT_EQ(thread.call(function("sub_from_memory"), args), RunState::Trapped);
+    EXPECT_EQ(thread.trap_message(), "out of bounds memory access: 65536+4 > 65536");
+}
+
+// The add writes the local itself once the old value is copied out: no temporary, no Copy after.
+TEST_F(Fusion, LocalWrittenWhileItsOldValueIsOnTheStack)
+{
+    EXPECT_EQ(call("post_increment", { Value::from_u32(10) }).u32(), 140u);
+    EXPECT_EQ(call("post_increment", { Value::from_u32(0xfffffffe) }).u32(), uint32_t(0xfffffffeu * 2u));
+    std::string listing = disassemble(*function("post_increment"));
+    EXPECT_EQ(listing.find(" Copy2"), std::string::npos) << listing;
+}
+
+TEST_F(Fusion, BrTableOnALoadedIndexAndMovesBeforeBackEdges)
+{
+    // increment, double, increment, double, double, then 7: out of range, the default (stop).
+    uint32_t program[] = { 0, 1, 0, 1, 1, 7, 0 };
+    std::memcpy(m_instance->find_export("memory")->memory->data() + 200, program, sizeof(program));
+    EXPECT_EQ(call("interpret", { Value::from_u32(0) }).u32(), 12u);
+    EXPECT_EQ(call("interpret", { Value::from_u32(4) }).u32(), 4u);
+    std::string listing = disassemble(*function("interpret"));
+    EXPECT_NE(listing.find(" I32AddThenBrTableI32Load "), std::string::npos) << listing;
+    EXPECT_NE(listing.find(" CopyThenJumpLoop "), std::string::npos) << listing;
+    expect_same_when_sliced("interpret", { Value::from_u32(0) });
+
+    EXPECT_EQ(call("fib_loop", { Value::from_u32(0) }).u32(), 0u);
+    EXPECT_EQ(call("fib_loop", { Value::from_u32(30) }).u32(), 832040u);
+    listing = disassemble(*function("fib_loop"));
+    EXPECT_NE(listing.find(" Copy2ThenJumpLoop "), std::string::npos) << listing;
+    expect_same_when_sliced("fib_loop", { Value::from_u32(40) });
+
+    // An index loaded from out of bounds traps as the load alone would.
+    Thread thread(m_store);
+    Value args[] = { Value::from_u32(65336) };
+    EXPECT_EQ(thread.call(function("interpret"), args), RunState::Trapped);
+    EXPECT_EQ(thread.trap_message(), "out of bounds memory access: 65536+4 > 65536");
 }
 
 TEST_F(Fusion, FusedBackEdgesResumeAfterRunningOutOfFuel)

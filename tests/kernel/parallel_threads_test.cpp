@@ -3,6 +3,8 @@
 // ending from any thread while the others run (exit, trap, main returning, kill), and syscalls
 // made by several threads at once. Programs: tests/kernel/programs/threads_*.wat. No timing
 // asserts: the waits are only there to fail instead of hanging.
+#include "kernel/import_provider.h"
+#include "kernel/process.h"
 #include "kernel_fixture.h"
 
 #include <gtest/gtest.h>
@@ -42,6 +44,32 @@ public:
         return Delivery::Accepted;
     }
     std::string description() const override { return "inline echo"; }
+};
+
+// An import provider with one host function, `provider.nothing`, that does nothing: its state is
+// one thread's, as WASI's descriptor table is.
+class NothingProvider final : public ImportProvider {
+public:
+    std::string_view module_name() const override { return "provider"; }
+    Result<std::unique_ptr<ProcessImports>> bind(Process& process) override
+    {
+        return std::unique_ptr<ProcessImports>(std::make_unique<Imports>(process.store()));
+    }
+
+private:
+    class Imports final : public ProcessImports {
+    public:
+        explicit Imports(wasm::Store& store) : m_store(store) {}
+        Result<wasm::Function*> make_import(std::string_view name, const wasm::FuncType& type) override
+        {
+            if (name != "nothing")
+                return Error("unknown import provider." + std::string(name));
+            return m_store.create_host_function(type, [](wasm::HostCall&) { return wasm::HostOutcome::Return; });
+        }
+
+    private:
+        wasm::Store& m_store;
+    };
 };
 
 } // namespace
@@ -143,4 +171,16 @@ TEST(ParallelThreads, ConcurrentRoundTripsThroughANativeHandlerAllComeBackRight)
     ExitStatus status = finish(kernel, start(kernel, "threads_ping"));
     EXPECT_EQ(status.kind, ExitStatus::Kind::Exited) << status.message;
     EXPECT_EQ(status.code, 0) << "check " << status.code << " failed (tests/kernel/programs/threads_ping.wat)";
+}
+
+// A provider's host functions keep per-process state for one thread (WASI's descriptor table):
+// a program that imports any cannot start threads, rather than share that state unlocked.
+TEST(ParallelThreads, AProgramWithImportsFromAProviderCannotStartThreads)
+{
+    KernelConfig config = test_config(2);
+    config.import_providers.push_back(std::make_shared<NothingProvider>());
+    Kernel kernel(config);
+    ExitStatus status = finish(kernel, start(kernel, "threads_provider"));
+    EXPECT_EQ(status.kind, ExitStatus::Kind::Exited) << status.message;
+    EXPECT_EQ(status.code, 3); // an error answer
 }

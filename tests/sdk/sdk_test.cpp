@@ -82,6 +82,15 @@ TEST(Sdk, PingCompletesItsRoundTripsWithTheCHandler)
     EXPECT_EQ(status.code, 0);
 }
 
+// HASHOS_CALL's inline path and its fallbacks: an error answer, an answer too big for its buffer.
+TEST(Sdk, CallTakesErrorAnswersAndAnswersTooBigForItsBuffer)
+{
+    TestKernel test;
+    ExitStatus status = ping_against(test, test_program("sdk_odd_pong"), test_program("sdk_call_paths"));
+    EXPECT_EQ(status.kind, ExitStatus::Kind::Exited) << status.message;
+    EXPECT_EQ(status.code, 0) << "the line of the check that failed in call_paths.c";
+}
+
 TEST(Sdk, CoroutineClientPingsConcurrently)
 {
     TestKernel test;

@@ -238,7 +238,7 @@ struct Handler final : HandlerBase {
     void dispatch(const hashos_request& raw) override
     {
         typename M::Request request {};
-        if (hashos_decode_request_codec(&raw, served.request_codec, &request) != HASHOS_OK) {
+        if (hashos_decode_request_inline(&raw, served.request_codec, &request) != HASHOS_OK) {
             hashos_answer_error(&raw, hashos_ErrorCode_ERROR_CODE_INVALID_ARGUMENT, "the request does not decode");
             return;
         }
@@ -246,7 +246,7 @@ struct Handler final : HandlerBase {
             typename M::Response response {};
             int32_t status = function(request, response);
             if (status == HASHOS_OK)
-                hashos_answer_codec(&raw, served.response_codec, &response);
+                hashos_answer_inline(&raw, served.response_codec, &response);
             else
                 hashos_answer_error(&raw, status > 0 ? (hashos_ErrorCode)status : hashos_ErrorCode_ERROR_CODE_INTERNAL,
                     "%s", hashos_status_name(status));

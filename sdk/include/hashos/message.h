@@ -81,9 +81,49 @@ int32_t hashos_call_codec(const uint8_t* interface_hash, uint32_t method, const 
 
 /* hashos_call by the names hashos-idl generates: HASHOS_CALL(hashos_time_Time, MonotonicNow,
  * &request, &response, 0) for the service hashos.time.Time. */
-#define HASHOS_CALL(service, method, request, response, flags)                                       \
-    hashos_call_codec(service##_hash, service##_METHOD_##method, service##_##method##_Request_codec, \
+#define HASHOS_CALL(service, method, request, response, flags)                                        \
+    hashos_call_inline(service##_hash, service##_METHOD_##method, service##_##method##_Request_codec, \
         (request), service##_##method##_Response_codec, (response), (flags))
+
+/* The largest direct encoding hashos-idl generates (interfaces/tool/direct_codec.cpp), and so the
+ * largest body the inline paths below build on the stack: a method's varint and the message. */
+#define HASHOS_DIRECT_MAX_SIZE 256u
+#define HASHOS_DIRECT_BODY_SIZE (5u + HASHOS_DIRECT_MAX_SIZE)
+
+/* What hashos_call_inline does after next_message when the event is not an answer that fitted
+ * its buffer: an error answer, an answer too big (received again, into the thread's inbox), or
+ * a failed syscall (`result` < 0). */
+int32_t hashos_call_finish(uint64_t message_id, int32_t result, const hashos_event* event,
+    const hashos_codec* response_codec, void* response);
+
+/* hashos_call_codec, inlined where it is called with hashos-idl's codec constants (HASHOS_CALL):
+ * their direct encoder and decoder are then called straight, not through the codec's pointers,
+ * and the answer is read into a buffer on the stack. Other codecs take hashos_call_codec. The
+ * same bytes, statuses and hashos_last_error() as hashos_call_codec. (Under the interpreter a
+ * call costs far more than in native code: a round trip of bench/ipc made 22 before this.) */
+static inline __attribute__((always_inline)) int32_t hashos_call_inline(const uint8_t* interface_hash, uint32_t method,
+    const hashos_codec* request_codec, const void* request, const hashos_codec* response_codec, void* response, uint32_t flags)
+{
+    if (!request_codec || !request_codec->encode || request_codec->max_size > HASHOS_DIRECT_MAX_SIZE || !response_codec
+        || !response_codec->decode || response_codec->max_size > HASHOS_DIRECT_MAX_SIZE || !response)
+        return hashos_call_codec(interface_hash, method, request_codec, request, response_codec, response, flags);
+    uint8_t body[HASHOS_DIRECT_BODY_SIZE];
+    uint8_t* end = hashos_codec_put_varint(body, method);
+    end += request_codec->encode(request, end);
+    uint64_t id = 0;
+    int32_t status = hashos_emit_message(interface_hash, body, (uint32_t)(end - body), flags | HASHOS_EMIT_ANSWER_WANTED, &id);
+    if (status != HASHOS_OK)
+        return status;
+    union {
+        hashos_event event;
+        uint8_t bytes[HASHOS_EVENT_HEADER_SIZE + HASHOS_DIRECT_MAX_SIZE];
+    } answer;
+    int32_t result = hashos_next_message(&id, 1, answer.bytes, sizeof(answer.bytes), HASHOS_NEXT_BLOCK);
+    if (result < 0 || answer.event.kind != HASHOS_EVENT_ANSWER)
+        return hashos_call_finish(id, result, &answer.event, response_codec, response);
+    return response_codec->decode(answer.bytes + HASHOS_EVENT_HEADER_SIZE, answer.event.body_len, response) ? HASHOS_OK
+                                                                                                             : HASHOS_E_DECODE;
+}
 
 /* The hashos.Error of the last error answer hashos_wait received (code and text). */
 const hashos_Error* hashos_last_error(void);
@@ -117,6 +157,26 @@ int32_t hashos_decode_request_codec(const hashos_request* request, const hashos_
  * wants no answer. */
 int32_t hashos_answer(const hashos_request* request, const pb_msgdesc_t* fields, const void* response);
 int32_t hashos_answer_codec(const hashos_request* request, const hashos_codec* codec, const void* response);
+
+/* hashos_decode_request_codec and hashos_answer_codec inlined: a codec with a direct decoder or
+ * encoder is called without the SDK function around it (the C++ EventLoop's handlers). */
+static inline __attribute__((always_inline)) int32_t hashos_decode_request_inline(const hashos_request* request,
+    const hashos_codec* codec, void* out)
+{
+    if (codec && codec->decode)
+        return codec->decode(request->body, request->body_len, out) ? HASHOS_OK : HASHOS_E_DECODE;
+    return hashos_decode_request_codec(request, codec, out);
+}
+static inline __attribute__((always_inline)) int32_t hashos_answer_inline(const hashos_request* request,
+    const hashos_codec* codec, const void* response)
+{
+    if (!request->answer_wanted)
+        return HASHOS_OK;
+    if (!codec || !codec->encode || codec->max_size > HASHOS_DIRECT_MAX_SIZE)
+        return hashos_answer_codec(request, codec, response);
+    uint8_t body[HASHOS_DIRECT_MAX_SIZE];
+    return hashos_emit_answer(request->id, body, codec->encode(response, body), 0);
+}
 
 /* Answers with a hashos.Error: `code` and a line formatted as by hashos_format (cut at 255 bytes). */
 int32_t hashos_answer_error(const hashos_request* request, hashos_ErrorCode code, const char* format, ...)

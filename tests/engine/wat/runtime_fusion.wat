@@ -68,4 +68,63 @@
       (i32.store (local.tee $p (i32.add (local.get $p) (i32.const 4))) (local.get $p))
       (br_if $next (local.tee $n (i32.add (local.get $n) (i32.const -1)))))
     (local.get $p))
+
+  ;; a binary op whose result only a store reads (I32SubThenI32Store, F64MulThenF64Store)
+  (func (export "store_sub") (param $p i32) (param $a i32) (param $b i32) (result i32)
+    (i32.store offset=8 (local.get $p) (i32.sub (local.get $a) (local.get $b)))
+    (i32.load offset=8 (local.get $p)))
+  (func (export "store_mul") (param $p i32) (param $a f64) (param $b f64) (result f64)
+    (f64.store (local.get $p) (f64.mul (local.get $a) (local.get $b)))
+    (f64.load (local.get $p)))
+
+  ;; `*p -= x` and `*p = x - *p` (I32LoadThenI32SubSwappedThenI32Store, I32LoadThenI32SubThenI32Store),
+  ;; each returning what memory then holds; and `*p += x` on bytes, which keeps the low byte
+  (func (export "sub_from_memory") (param $p i32) (param $x i32) (result i32)
+    (i32.store offset=4 (local.get $p) (i32.sub (i32.load offset=4 (local.get $p)) (local.get $x)))
+    (i32.load offset=4 (local.get $p)))
+  (func (export "sub_memory_from") (param $p i32) (param $x i32) (result i32)
+    (i32.store offset=4 (local.get $p) (i32.sub (local.get $x) (i32.load offset=4 (local.get $p))))
+    (i32.load offset=4 (local.get $p)))
+  (func (export "add_to_byte") (param $p i32) (param $x i32) (result i32)
+    (i32.store8 (local.get $p) (i32.add (i32.load8_u (local.get $p)) (local.get $x)))
+    (i32.load (local.get $p)))
+
+  ;; `p = p + 4` while the old p is still on the stack: the add writes p itself, after the old
+  ;; value is copied out; returns old p * new p
+  (func (export "post_increment") (param $p i32) (result i32)
+    (local.get $p)
+    (local.set $p (i32.add (local.get $p) (i32.const 4)))
+    (i32.mul (local.get $p)))
+
+  ;; a tiny interpreter: `switch (code[pc++])` is one br_table on the loaded i32 with the add
+  ;; joined (I32AddThenBrTableI32Load); its cases end with a move and the back-edge
+  ;; (CopyThenJumpLoop). Opcodes at 200 + pc: 0 adds 1, 1 doubles, 2 (or anything else: the
+  ;; default) stops.
+  (func (export "interpret") (param $pc i32) (result i32) (local $acc i32) (local $following i32)
+    (block $stop
+      (loop $next
+        (block $double
+          (block $increment
+            (local.set $following (i32.add (local.get $pc) (i32.const 4)))
+            (br_table $increment $double $stop (i32.load offset=200 (local.get $pc))))
+          (local.set $acc (i32.add (local.get $acc) (i32.const 1)))
+          (local.set $pc (local.get $following))
+          (br $next))
+        (local.set $acc (i32.shl (local.get $acc) (i32.const 1)))
+        (local.set $pc (local.get $following))
+        (br $next)))
+    (local.get $acc))
+
+  ;; iterative Fibonacci closed by its moves and an unconditional back-edge (Copy2ThenJumpLoop)
+  (func (export "fib_loop") (param $n i32) (result i32) (local $a i32) (local $b i32) (local $t i32)
+    (local.set $b (i32.const 1))
+    (block $done
+      (loop $next
+        (br_if $done (i32.eqz (local.get $n)))
+        (local.set $n (i32.add (local.get $n) (i32.const -1)))
+        (local.set $t (i32.add (local.get $a) (local.get $b)))
+        (local.set $a (local.get $b))
+        (local.set $b (local.get $t))
+        (br $next)))
+    (local.get $a))
 )
