@@ -493,6 +493,12 @@ private:
     // The virtual operand stack.
     uint32_t canonical(size_t height) const { return m_stack_base + uint32_t(height); }
     bool is_local(uint32_t slot) const { return slot < m_local_count; }
+    // The slot of a constant whose value is 0 (frame_image holds the locals after the params,
+    // then the constants).
+    bool is_zero_constant(uint32_t slot) const
+    {
+        return slot >= m_local_count && slot < m_stack_base && m_out.frame_image[slot - m_out.param_count].bits == 0;
+    }
     // A canonical stack slot, not a deferred local or constant.
     bool is_stack(uint32_t slot) const { return slot >= m_stack_base; }
     uint32_t push()
@@ -1068,6 +1074,24 @@ void Compiler::compile_numeric(Op op)
     }
     uint32_t b = pop();
     uint32_t a = pop();
+    // x + 0 is x (clang writes `n + 0` for a value that merges control flow, as in fib's
+    // `return n`): x is pushed back as it was, no instruction. Not when x is the top stack slot
+    // and the zero below it: x would have to move down.
+    if ((op == Op::I32Add || op == Op::I64Add) && (is_zero_constant(a) || is_zero_constant(b))) {
+        uint32_t x = is_zero_constant(b) ? a : b;
+        if (is_local(x)) {
+            push_local(x);
+            return;
+        }
+        if (!is_stack(x)) {
+            push_constant(x);
+            return;
+        }
+        if (x == canonical(m_stack.size())) {
+            push();
+            return;
+        }
+    }
     // (x + y) + z: the first sum lives only in the stack slot this add reads.
     if (op == Op::I32Add && last_is(Op::I32Add) && m_last_writes_slot && is_stack(m_code[m_last + 2])
         && (a == m_code[m_last + 2] || b == m_code[m_last + 2])) {

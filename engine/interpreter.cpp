@@ -624,16 +624,8 @@ op_CallIndirect: { // type id, Table*, index slot, arg_base
 enter_wasm:
     if (fuel < callee->entry_cost)
         goto out_of_fuel;
-    if (frame_top == frame_limit || callee_fp + callee->frame_slots > stack_limit) [[unlikely]] {
-        // A function not compiled yet has no fuel cost and no room anywhere (k_not_compiled):
-        // its first call compiles it here and runs the call again, which charges its real cost.
-        if (!callee->is_compiled()) {
-            if (!compile_on_first_call(*callee, trap_text))
-                goto trap;
-            DISPATCH(); // the call instruction again (it has had no effect yet), now compiled
-        }
-        TRAP("call stack exhausted");
-    }
+    if (frame_top == frame_limit || callee_fp + callee->frame_slots > stack_limit)
+        goto no_room_for_callee;
     fuel -= callee->entry_cost;
     frame_top->return_pc = return_pc;
     frame_top->fp = fp;
@@ -1370,6 +1362,18 @@ op_F64Const:
 out_of_fuel:
     state = RunState::OutOfFuel;
     goto save;
+
+no_room_for_callee:
+    // A function not compiled yet has no fuel cost and no room anywhere (k_not_compiled): its
+    // first call compiles it here and runs the call instruction again (it has had no effect
+    // yet), which then charges the function's real cost. Only Call and CallIndirect come here,
+    // each from its own handler: no fused op ends in a call, or its first half would run twice.
+    if (!callee->is_compiled()) {
+        if (!compile_on_first_call(*callee, trap_text))
+            goto trap;
+        DISPATCH();
+    }
+    TRAP("call stack exhausted");
 
 memory_out_of_bounds:
     trap_text = memory_trap(trap_address, trap_width, memory_size);

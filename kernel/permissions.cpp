@@ -1,5 +1,7 @@
 #include "kernel/permissions.h"
 
+#include <cstring>
+
 namespace hashos::kernel {
 
 void Permissions::set(const ProgramId& program, const InterfaceHash& interface, Decision decision)
@@ -79,6 +81,20 @@ void Permissions::answered(const Key& key, Decision decision, Remember remember)
         done(decision);
 }
 
+namespace {
+
+// Four word compares inline: operator== calls memcmp, which costs more than the compare here.
+bool same_interface(const InterfaceHash& a, const InterfaceHash& b)
+{
+    uint64_t x[4];
+    uint64_t y[4];
+    std::memcpy(x, a.bytes().data(), sizeof(x));
+    std::memcpy(y, b.bytes().data(), sizeof(y));
+    return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3])) == 0;
+}
+
+} // namespace
+
 Decision PermissionCache::check(const Permissions& permissions, const ProgramId& program, const InterfaceHash& interface)
 {
     uint64_t generation = permissions.generation();
@@ -86,10 +102,17 @@ Decision PermissionCache::check(const Permissions& permissions, const ProgramId&
         std::lock_guard lock(m_lock);
         if (generation != m_generation) {
             m_decisions.clear();
+            m_has_last = false;
             m_generation = generation;
         }
-        if (auto cached = m_decisions.find(interface); cached != m_decisions.end())
+        if (m_has_last && same_interface(m_last_interface, interface))
+            return m_last_decision;
+        if (auto cached = m_decisions.find(interface); cached != m_decisions.end()) {
+            m_has_last = true;
+            m_last_interface = interface;
+            m_last_decision = cached->second;
             return cached->second;
+        }
     }
     Decision decision = permissions.check(program, interface);
     if (decision == Decision::Ask)

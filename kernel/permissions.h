@@ -88,6 +88,11 @@ private:
     SpinLock m_lock;
     uint64_t m_generation = 0;
     std::unordered_map<InterfaceHash, Decision> m_decisions;
+    // The last decision taken from m_decisions: a program mostly sends to one interface at a
+    // time, and this spares the hash table on every message (bench/ipc).
+    bool m_has_last = false;
+    InterfaceHash m_last_interface;
+    Decision m_last_decision = Decision::Deny;
 };
 
 } // namespace hashos::kernel

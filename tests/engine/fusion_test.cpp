@@ -222,6 +222,14 @@ TEST_F(Fusion, BrTableOnALoadedIndexAndMovesBeforeBackEdges)
     EXPECT_EQ(thread.trap_message(), "out of bounds memory access: 65536+4 > 65536");
 }
 
+TEST_F(Fusion, AddingZeroCostsNothing)
+{
+    EXPECT_EQ(call("plus_zero", { Value::from_u32(10), Value::from_u64(0x100000003ull) }).u32(), 7u);
+    std::string listing = disassemble(*function("plus_zero"));
+    EXPECT_EQ(listing.find("Add"), std::string::npos) << listing;
+    EXPECT_EQ(call("zero_plus_square", { Value::from_u32(9) }).u32(), 81u);
+}
+
 TEST_F(Fusion, FusedBackEdgesResumeAfterRunningOutOfFuel)
 {
     expect_same_when_sliced("count_down", { Value::from_u32(300) });

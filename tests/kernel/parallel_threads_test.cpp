@@ -27,6 +27,8 @@ ProcessId start(Kernel& kernel, const std::string& name)
 
 ExitStatus finish(Kernel& kernel, ProcessId process)
 {
+    if (process == ProcessId())
+        return ExitStatus::killed("did not start");
     // Generous: these take milliseconds, but the machine may be loaded and sanitized.
     auto status = kernel.wait_for(process, std::chrono::seconds(120));
     EXPECT_TRUE(status.has_value()) << "the process did not end";

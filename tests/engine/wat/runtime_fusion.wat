@@ -127,4 +127,11 @@
         (local.set $b (local.get $t))
         (br $next)))
     (local.get $a))
+
+  ;; x + 0 is x, with no instruction of its own (the listing has no add); and 0 + x*x, where the
+  ;; product sits above the zero and the add stays
+  (func (export "plus_zero") (param $x i32) (param $y i64) (result i32)
+    (i32.sub (i32.add (i32.const 0) (local.get $x)) (i32.wrap_i64 (i64.add (local.get $y) (i64.const 0)))))
+  (func (export "zero_plus_square") (param $x i32) (result i32)
+    (i32.add (i32.const 0) (i32.mul (local.get $x) (local.get $x))))
 )
