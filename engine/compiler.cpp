@@ -924,7 +924,7 @@ void Compiler::emit_branch_table(const Instruction& instruction)
     // into the br_table, and so is an i32.add right before it (the `pc++`). The copies that
     // materialize_top may emit in between write stack slots below the index, which neither reads.
     std::optional<std::array<CodeUnit, 2>> loaded; // address, offset
-    if (false && m_last != k_none && m_last_op == Op::I32Load && m_last_writes_slot && is_stack(index) && m_code[m_last + 2] == index) {
+    if (m_last != k_none && m_last_op == Op::I32Load && m_last_writes_slot && is_stack(index) && m_code[m_last + 2] == index) {
         loaded = std::array<CodeUnit, 2> { m_code[m_last + 3], m_code[m_last + 4] };
         retract();
     }

@@ -44,6 +44,19 @@ Result<uint64_t> DecoderStream::read_u64_le()
 }
 Result<uint32_t> DecoderStream::read_u32_slow()
 {
+    // The five-byte form is common too (the linker pads relocated function indices and addresses
+    // to it): valid when the last byte ends the encoding and carries no bits above the value's 32.
+    // Anything else is left to ByteReader for its error.
+    if (remaining() >= 5) {
+        const uint8_t* bytes = m_bytes.data() + m_position;
+        uint8_t last = bytes[4];
+        if ((bytes[0] & bytes[1] & bytes[2] & bytes[3] & 0x80) && (last & 0xF0) == 0) {
+            uint32_t value = uint32_t(bytes[0] & 0x7f) | uint32_t(bytes[1] & 0x7f) << 7 | uint32_t(bytes[2] & 0x7f) << 14
+                | uint32_t(bytes[3] & 0x7f) << 21 | uint32_t(last) << 28;
+            m_position += 5;
+            return value;
+        }
+    }
     return read_with<uint32_t>([](ByteReader& reader) { return reader.read_leb_u32(); });
 }
 Result<int32_t> DecoderStream::read_s32_slow()

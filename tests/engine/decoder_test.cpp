@@ -179,6 +179,10 @@ TEST(DecoderSections, LebRules)
     // Too large wins over too long, as in the reference interpreter.
     EXPECT_DECODE_ERROR(module_of({ section(1, { 0x81, 0x80, 0x80, 0x80, 0x90, 0x00, 0x60, 0x00, 0x00 }) }),
         "integer too large");
+    // An unsigned immediate in 5 bytes (as linkers pad relocated indices) keeps all 32 bits.
+    EXPECT_EQ(decode_ok(module_with_body({ 0x0c, 0xff, 0xff, 0xff, 0xff, 0x0f })).code[0].instructions[0].index, UINT32_MAX);
+    EXPECT_EQ(decode_ok(module_with_body({ 0x0c, 0x80, 0x80, 0x80, 0x80, 0x01 })).code[0].instructions[0].index, 1u << 28);
+    EXPECT_DECODE_ERROR(module_with_body({ 0x0c, 0xff, 0xff, 0xff, 0xff, 0x1f }), "integer too large");
     // Signed: i32.const -1 as 5 bytes is fine; unused bits that are not a sign extension are too large.
     decode_ok(module_with_body({ 0x41, 0xff, 0xff, 0xff, 0xff, 0x7f, 0x1a }));
     EXPECT_DECODE_ERROR(module_with_body({ 0x41, 0xff, 0xff, 0xff, 0xff, 0x4f, 0x1a }), "integer too large");
