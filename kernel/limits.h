@@ -11,7 +11,7 @@ struct Limits {
     // beyond it; a module whose minimum is over it fails to spawn). Default 1 GiB; the memory is
     // reserved, not committed, so ten thousand processes cost address space only.
     uint32_t memory_pages = 16384;
-    // wasm threads alive at once, the main thread included: Process::add_thread.
+    // wasm threads alive at once, the main thread included: Process::spawn_thread.
     uint32_t threads = 64;
     // Messages sent with an answer wanted whose answer was not taken yet: Mailbox::add_pending.
     uint32_t pending_messages = 1024;
