@@ -3,24 +3,7 @@
 #include "environment.interface.h"
 #include "handlers/wire.h"
 
-#include <pb_encode.h>
-
 namespace hashos::handlers {
-
-namespace {
-
-// Encodes each string of a std::vector<std::string> as one occurrence of a repeated bytes field.
-bool encode_strings(pb_ostream_t* stream, const pb_field_t* field, void* const* argument)
-{
-    for (auto const& text : *static_cast<const std::vector<std::string>*>(*argument)) {
-        if (!pb_encode_tag_for_field(stream, field)
-            || !pb_encode_string(stream, reinterpret_cast<const pb_byte_t*>(text.data()), text.size()))
-            return false;
-    }
-    return true;
-}
-
-} // namespace
 
 EnvironmentHandler::EnvironmentHandler(EventLoop& loop, StartupLookup lookup)
     : m_loop(loop)
@@ -67,10 +50,8 @@ std::vector<uint8_t> EnvironmentHandler::encode_context(const ProcessManager::St
     hashos_environment_GetResponse response = hashos_environment_GetResponse_init_zero;
     std::span<const uint8_t> name(reinterpret_cast<const uint8_t*>(context.program_name.data()), context.program_name.size());
     attach_bytes(response.program_name, name);
-    response.arguments.funcs.encode = &encode_strings;
-    response.arguments.arg = const_cast<std::vector<std::string>*>(&context.arguments);
-    response.variables.funcs.encode = &encode_strings;
-    response.variables.arg = const_cast<std::vector<std::string>*>(&context.environment);
+    attach_strings(response.arguments, context.arguments);
+    attach_strings(response.variables, context.environment);
     return encode(hashos_environment_GetResponse_fields, &response);
 }
 

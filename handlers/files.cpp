@@ -167,17 +167,6 @@ bool decode_with(std::span<const uint8_t> payload, const pb_msgdesc_t* fields, D
     return true;
 }
 
-// Encodes each string of a vector as one occurrence of a repeated string field.
-bool encode_strings(pb_ostream_t* stream, const pb_field_t* field, void* const* argument)
-{
-    for (auto const& text : *static_cast<const std::vector<std::string>*>(*argument)) {
-        if (!pb_encode_tag_for_field(stream, field)
-            || !pb_encode_string(stream, reinterpret_cast<const pb_byte_t*>(text.data()), text.size()))
-            return false;
-    }
-    return true;
-}
-
 struct Entry {
     std::string name;
     hashos_files_Kind kind;
@@ -509,8 +498,7 @@ kernel::Answer FilesHandler::roots(kernel::SenderId sender)
     for (auto const& root : *roots)
         paths.push_back(root->guest_path);
     hashos_files_RootsResponse response = hashos_files_RootsResponse_init_zero;
-    response.guest_paths.funcs.encode = &encode_strings;
-    response.guest_paths.arg = &paths;
+    attach_strings(response.guest_paths, paths);
     return kernel::Answer::ok(encode(hashos_files_RootsResponse_fields, &response));
 }
 

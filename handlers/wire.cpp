@@ -74,6 +74,19 @@ void attach_bytes(pb_callback_t& callback, const std::span<const uint8_t>& bytes
     callback.arg = const_cast<std::span<const uint8_t>*>(&bytes);
 }
 
+void attach_strings(pb_callback_t& callback, const std::vector<std::string>& strings)
+{
+    callback.funcs.encode = [](pb_ostream_t* stream, const pb_field_t* field, void* const* argument) {
+        for (const auto& text : *static_cast<const std::vector<std::string>*>(*argument)) {
+            if (!pb_encode_tag_for_field(stream, field)
+                || !pb_encode_string(stream, reinterpret_cast<const pb_byte_t*>(text.data()), text.size()))
+                return false;
+        }
+        return true;
+    };
+    callback.arg = const_cast<std::vector<std::string>*>(&strings);
+}
+
 kernel::Answer unknown_method(std::string_view interface, uint64_t method)
 {
     return kernel::Answer::error(kernel::ErrorCode::Unimplemented,

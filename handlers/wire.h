@@ -57,6 +57,9 @@ private:
 // Sends `bytes` as a string or bytes field (a nanopb callback) while encoding. The bytes must
 // outlive the encode.
 void attach_bytes(pb_callback_t& callback, const std::span<const uint8_t>& bytes);
+// Sends each string of `strings` as one occurrence of a repeated string or bytes field (a nanopb
+// callback) while encoding. The vector must outlive the encode.
+void attach_strings(pb_callback_t& callback, const std::vector<std::string>& strings);
 
 // The answers every handler gives (docs/interfaces.md): UNIMPLEMENTED for a method number it
 // does not know, INVALID_ARGUMENT for a body that does not decode. `interface` names it: "log".

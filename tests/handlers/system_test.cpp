@@ -52,26 +52,13 @@ std::vector<uint8_t> spawn_body(const std::string& cid)
     return encode_request(hashos_process_Process_METHOD_Spawn, hashos_process_SpawnRequest_fields, &request);
 }
 
-// A nanopb encode callback writing each string of a vector as one occurrence of the field.
-bool encode_strings(pb_ostream_t* stream, const pb_field_t* field, void* const* argument)
-{
-    for (const auto& text : *static_cast<const std::vector<std::string>*>(*argument)) {
-        if (!pb_encode_tag_for_field(stream, field)
-            || !pb_encode_string(stream, reinterpret_cast<const pb_byte_t*>(text.data()), text.size()))
-            return false;
-    }
-    return true;
-}
-
 std::vector<uint8_t> spawn_body(const std::string& cid, const std::vector<std::string>& arguments,
     const std::vector<std::string>& environment)
 {
     hashos_process_SpawnRequest request = hashos_process_SpawnRequest_init_zero;
     std::snprintf(request.cid, sizeof(request.cid), "%s", cid.c_str());
-    request.arguments.funcs.encode = &encode_strings;
-    request.arguments.arg = const_cast<std::vector<std::string>*>(&arguments);
-    request.environment.funcs.encode = &encode_strings;
-    request.environment.arg = const_cast<std::vector<std::string>*>(&environment);
+    attach_strings(request.arguments, arguments);
+    attach_strings(request.environment, environment);
     return encode_request(hashos_process_Process_METHOD_Spawn, hashos_process_SpawnRequest_fields, &request);
 }
 

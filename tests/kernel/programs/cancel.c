@@ -14,9 +14,11 @@ __attribute__((export_name("_start"))) int start(void)
     CHECK(1, hashos_emit_message(k_ping_interface, &value, sizeof(value), HASHOS_EMIT_ANSWER_WANTED | HASHOS_EMIT_WAIT_FOR_HANDLER, &id), 0);
     CHECK(2, hashos_cancel_message(id), 0);
     CHECK(3, hashos_next_message(&id, 1, EVENT, EVENT_CAPACITY, HASHOS_NEXT_BLOCK), HASHOS_E_UNKNOWN_MESSAGE);
-    /* pong takes messages in order: once this answer is here, the cancelled one was dropped. */
+    /* pong takes messages in order: once this answer is here, the cancelled one was dropped. It
+     * waits for the handler as the first did: pong may not have registered yet (the cancelled
+     * message never reached it), and without the flag the answer would be UNAVAILABLE. */
     value = 2;
-    CHECK(4, call(k_ping_interface, &value, sizeof(value), 0) > 0, 1);
+    CHECK(4, call(k_ping_interface, &value, sizeof(value), HASHOS_EMIT_WAIT_FOR_HANDLER) > 0, 1);
     CHECK(5, EVENT->kind, HASHOS_EVENT_ANSWER);
     CHECK(6, hashos_next_message(0, 0, EVENT, EVENT_CAPACITY, 0), HASHOS_E_WOULD_BLOCK);
 
